@@ -1,0 +1,223 @@
+"""The build: load → graph → reason → validate → write, atomically and deterministically.
+
+Orchestration only; each step lives in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+
+from kg import __version__
+from kg.errors import InputError, KgError, ValidationFailed
+from kg.namespaces import bind_prefixes
+from kg.paths import data_dir, default_paper, ontology_file, shapes_file
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and found."""
+
+    out: Path
+    triples: int
+    claims: int
+    inferred: int
+    reasoner: str
+    consistent: bool
+    conforms: bool
+    notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def load_inputs(data: Path | None = None, paper: Path | None = None, progress: Progress = _quiet) -> tuple[Graph, Dataset, list[str]]:
+    """Read the ontology, the curated facts and the paper index into the asserted dataset.
+
+    When the paper is available, every evidence span is checked against it.
+    """
+    from loaders.curated import Vocabulary, check_evidence, read_curated
+    from loaders.index import load_index
+    from loaders.rdf import to_dataset
+
+    notes: list[str] = []
+    data = data or data_dir()
+    progress("reading the ontology")
+    ontology = Graph().parse(ontology_file())
+    vocab = Vocabulary.from_ontology(ontology)
+    progress("reading the curated facts")
+    index = load_index(data / "paper_index.json")
+    curated = read_curated(data, vocab, paper_length=index["length"])
+    paper = paper or default_paper()
+    if paper is not None:
+        from loaders.paper import read_paper
+
+        progress("checking evidence spans against the paper")
+        text = read_paper(paper).text
+        errors = check_evidence(curated, text)
+        if errors:
+            shown = "\n".join(str(e) for e in errors[:20])
+            more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
+            raise InputError(errors[0].path, f"{len(errors)} evidence span(s) do not support their fact:\n{shown}{more}", errors[0].line)
+        notes.append(f"checked the evidence spans against {paper}")
+    else:
+        notes.append("paper not found: evidence spans checked for bounds only (pass --paper to check their content)")
+    progress("building the graph")
+    dataset = to_dataset(curated, index)
+    return ontology, dataset, notes
+
+
+def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | None = None,
+          reasoner: str = "auto", progress: Progress = _quiet, viz: bool = True) -> BuildResult:
+    """Build the graph into *out*; on any error *out* is left as it was.
+
+    >>> import tempfile, pathlib
+    >>> result = build(pathlib.Path(tempfile.mkdtemp()) / "b", reasoner="owlrl", viz=False)
+    >>> result.consistent and result.conforms
+    True
+    """
+    from kg.reasoning import reason
+    from kg.validation import validate
+
+    out = Path(out)
+    _recover(out)
+    ontology, dataset, notes = load_inputs(data, paper, progress)
+    union = Graph()
+    for triple in dataset.triples((None, None, None)):
+        union.add(triple)
+    progress("reasoning")
+    reasoning = reason(ontology, union, reasoner=reasoner)
+    if reasoning.note:
+        notes.append(reasoning.note)
+    progress("validating with SHACL")
+    validation = validate(ontology, dataset)
+    if not reasoning.consistent:
+        raise ValidationFailed(
+            f"{reasoning.reasoner} found the ontology and data inconsistent:\n"
+            + "\n".join(f"  - {line}" for line in reasoning.explanation or ["(no explanation found)"])
+        )
+    if not validation.conforms:
+        raise ValidationFailed("SHACL validation failed:\n" + validation.text)
+    progress("writing the outputs")
+    files = _write(out, ontology, dataset, reasoning, validation, notes, viz=viz, progress=progress)
+    claims = len({c for c in dataset.contexts() if c.identifier != dataset.default_context.identifier})
+    return BuildResult(out, len(union), claims, len(reasoning.inferred), reasoning.reasoner,
+                       reasoning.consistent, validation.conforms, notes, files)
+
+
+def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
+    bind_prefixes(graph)
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def trig_bytes(dataset: Dataset) -> bytes:
+    """TriG with the named graphs in IRI order and each graph's triples sorted, so that the
+    same dataset always gives the same bytes (rdflib's own TriG writer orders graphs by hash)."""
+    def body(graph: Graph) -> list[str]:
+        bind_prefixes(graph)
+        text = graph.serialize(format="turtle")
+        return [line for line in text.splitlines() if line and not line.startswith("@prefix")]
+
+    default = Graph()
+    for triple in dataset.default_context:
+        default.add(triple)
+    bind_prefixes(default)
+    header = [line for line in default.serialize(format="turtle").splitlines() if line.startswith("@prefix")]
+    prefixes = {line.split()[1] for line in header}
+    from kg.namespaces import PREFIXES
+
+    header = sorted({f"@prefix {k}: <{v}> ." for k, v in PREFIXES.items()} | set(header))
+    del prefixes
+    lines = header + [""] + body(default) + [""]
+    named = sorted(
+        (c for c in dataset.contexts() if c.identifier != dataset.default_context.identifier),
+        key=lambda c: str(c.identifier),
+    )
+    for graph in named:
+        lines.append(f"<{graph.identifier}> {{")
+        lines += ["    " + line for line in body(graph)]
+        lines.append("}")
+        lines.append("")
+    return ("\n".join(lines)).encode("utf-8")
+
+
+def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validation: Any, notes: list[str],
+           *, viz: bool, progress: Progress) -> list[str]:
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".{out.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        files: dict[str, bytes] = {}
+        files["ontology.ttl"] = ontology_file().read_bytes()
+        files["shapes.ttl"] = shapes_file().read_bytes()
+        files["data.trig"] = trig_bytes(dataset)
+        union = Graph()
+        for triple in dataset.triples((None, None, None)):
+            union.add(triple)
+        files["data.ttl"] = _serialize(union, "turtle")
+        files["inferred.ttl"] = _serialize(reasoning.inferred, "turtle")
+        files["reports/validation.txt"] = validation.text.encode("utf-8")
+        files["reports/validation.ttl"] = _serialize(validation.report, "turtle")
+        manifest = {
+            "kg_version": __version__,
+            "reasoner": reasoning.reasoner,
+            "consistent": reasoning.consistent,
+            "conforms": validation.conforms,
+            "triples_asserted": len(union),
+            "triples_inferred": len(reasoning.inferred),
+            "notes": [n for n in notes if not n.startswith("checked the evidence spans against")],
+            "files": {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())},
+        }
+        files["reports/build.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        for name, body in files.items():
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        if viz:
+            progress("drawing the graph page")
+            try:
+                from kg.visualize import write_page
+            except ImportError:
+                pass
+            else:
+                write_page(tmp, tmp / "graph.html")
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Replace *out* by *tmp*; the old output survives until the new one is in place."""
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        if not out.is_dir():
+            raise KgError(f"{out}: exists and is not a directory")
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Put back the last good output if a build was killed between the two renames."""
+    old = out.parent / f".{out.name}.old"
+    if not out.exists() and old.is_dir():
+        os.replace(old, out)

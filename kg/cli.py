@@ -1,0 +1,236 @@
+"""The ``kg`` command: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "A knowledge graph of the paper 'Talent Migration as a Development Strategy: Mexico-Japan' "
+        "(Problemas del Desarrollo 48(190), 2017): build it, query it in SPARQL, validate it.\n\n"
+        "Example:  kg build && kg query --graph build cq01-japanese-patent-companies"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`.")]
+
+
+def _fail(exc: KgError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Entry point; see the commands below."""
+
+
+@app.command()
+def build(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path("build"),
+    paper: Annotated[Optional[Path], typer.Option(help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
+    reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
+    viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
+) -> None:
+    """Build the graph: curated facts + paper index → RDF, reasoning, SHACL, outputs.
+
+    Writes ontology.ttl, data.ttl (all asserted triples), data.trig (one named graph per claim,
+    provenance in the default graph), inferred.ttl and reports/ into OUT; a failed build leaves
+    OUT as it was. Example:  kg build --out build
+    """
+    from kg.build import build as run_build
+
+    try:
+        with err.status("building…") as status:
+            result = run_build(out_dir, data=data, paper=paper, reasoner=reasoner, viz=viz,
+                               progress=lambda step: status.update(f"{step}…"))
+    except KgError as exc:
+        _fail(exc)
+    for note in result.notes:
+        err.print(f"note: {note}", highlight=False)
+    err.print(
+        f"[green]built[/] {result.out}: {result.triples} asserted triples in {result.claims} claims, "
+        f"{result.inferred} inferred by {result.reasoner}; consistent, SHACL conforms",
+        highlight=False,
+    )
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a competency question's name (see `kg questions`).")],
+    graph: GraphOpt = Path("build"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld).")] = "table",
+    endpoint: Annotated[Optional[str], typer.Option(help="Query a remote SPARQL endpoint URL instead of --graph.")] = None,
+) -> None:
+    """Run a SPARQL query on the graph and print the answer.
+
+    CSV and TSV follow the W3C SPARQL 1.1 results formats. Example:
+      kg query --graph build --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    """
+    from kg.queries import resolve
+
+    try:
+        text = resolve(sparql)
+        if endpoint:
+            from kg.client import remote_query
+
+            sys.stdout.buffer.write(remote_query(endpoint, text, fmt))
+            return
+        from kg.store import GraphStore
+
+        store = GraphStore.open(graph)
+        _print_result(store.query(text), fmt)
+    except KgError as exc:
+        _fail(exc)
+
+
+def _print_result(result: object, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from kg.errors import UsageError
+    from kg.namespaces import PREFIXES
+    from kg.results import GRAPH_FORMATS, RESULT_FORMATS, serialize, short
+
+    if isinstance(result, ox.QueryTriples):
+        if fmt not in GRAPH_FORMATS and fmt != "table":
+            raise UsageError(f"--format {fmt!r}: a CONSTRUCT or DESCRIBE answer is written as turtle, ntriples or jsonld")
+        sys.stdout.buffer.write(serialize(result, "turtle" if fmt == "table" else fmt))
+        return
+    if fmt != "table":
+        if fmt not in RESULT_FORMATS:
+            raise UsageError(f"--format {fmt!r}: choose table, csv, tsv, json or xml")
+        sys.stdout.buffer.write(serialize(result, fmt))
+        return
+    if isinstance(result, ox.QueryBoolean):
+        out.print("yes" if bool(result) else "no")
+        return
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    table = Table(show_lines=False)
+    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
+    for name in names:
+        table.add_column(name, overflow="fold")
+    count = 0
+    for solution in result:  # type: ignore[attr-defined]
+        table.add_row(*(short(solution[n], prefixes) for n in names))
+        count += 1
+    out.print(table)
+    err.print(f"{count} row(s)")
+
+
+@app.command()
+def questions() -> None:
+    """List the competency questions by name, with the question each answers.
+
+    Example:  kg questions  then  kg query NAME
+    """
+    from kg.queries import questions as all_questions
+
+    table = Table("name", "question")
+    for q in all_questions():
+        table.add_row(q.name, q.question)
+    out.print(table)
+
+
+@app.command()
+def stats(graph: GraphOpt = Path("build")) -> None:
+    """Count instances per class and triples per property.
+
+    Example:  kg stats --graph build
+    """
+    from kg.namespaces import PREFIXES
+    from kg.results import short
+    from kg.store import GraphStore
+
+    try:
+        store = GraphStore.open(graph)
+    except KgError as exc:
+        _fail(exc)
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    for title, sparql in (
+        ("instances per class", "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"),
+        ("triples per property", "SELECT ?property (COUNT(*) AS ?n) WHERE { ?s ?property ?o } GROUP BY ?property ORDER BY DESC(?n) ?property"),
+    ):
+        table = Table(title.split(" per ")[1], "count", title=title)
+        for sol in store.query(sparql):
+            table.add_row(short(sol[0], prefixes), sol[1].value)
+        out.print(table)
+    out.print(f"{len(store)} quads in {graph}")
+
+
+@app.command()
+def validate(
+    graph: GraphOpt = Path("build"),
+    reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto.")] = "auto",
+) -> None:
+    """Check a graph: OWL consistency (HermiT, or owlrl without Java) and the SHACL shapes.
+
+    Exits 0 when consistent and conforming, 1 otherwise with a report naming what is wrong.
+    Example:  kg validate --graph build
+    """
+    from kg.check import check_graph
+
+    try:
+        report = check_graph(graph, reasoner=reasoner)
+    except KgError as exc:
+        _fail(exc)
+    out.print(report.text, highlight=False, markup=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def extract(
+    paper: Annotated[Optional[Path], typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Optional[Path], typer.Option(help="Directory of curated YAML files; the index is written there.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")] = False,
+) -> None:
+    """Regenerate loaders/data/paper_index.json from the paper: sections, paragraphs, in-text
+    citations and entity mentions, as offsets (no text).
+
+    Example:  kg extract --paper ../shared/paper/000_706023067e5b10b8.txt
+    """
+    from kg.errors import PaperError
+    from kg.extract import regenerate
+
+    try:
+        changed, path = regenerate(paper=paper, data=data, write=not check)
+    except PaperError as exc:
+        _fail(exc)
+    except KgError as exc:
+        _fail(exc)
+    if check and changed:
+        err.print(f"[red]{path} is stale[/]: run `kg extract`")
+        raise typer.Exit(1)
+    err.print(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,140 @@
+"""The embedded store: a graph directory loaded into Oxigraph, queried with SPARQL 1.1.
+
+A graph directory holds RDF files (``.ttl``, ``.trig``, ``.nt``, ``.nq``), such as the output
+of ``kg build``. Triples files go into the default graph, quads files keep their graphs, and
+queries see the union of all graphs. A ``.ttl`` file with the same stem as a ``.trig`` file is
+the same data flattened, so only the ``.trig`` is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import GraphDirError, QueryError
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def graph_files(directory: Path) -> list[Path]:
+    """The RDF files of *directory* that make up the graph, in name order."""
+    if not directory.is_dir():
+        raise GraphDirError(f"{directory}: not a directory (run `kg build` first, or pass --graph DIR)")
+    files = sorted(p for p in directory.iterdir() if p.suffix in FORMATS and p.is_file())
+    stems = {p.stem for p in files if p.suffix == ".trig"}
+    files = [p for p in files if not (p.suffix == ".ttl" and p.stem in stems)]
+    if not files:
+        raise GraphDirError(f"{directory}: holds no RDF file (.ttl, .trig, .nt, .nq)")
+    return files
+
+
+@dataclass
+class GraphStore:
+    """A read-mostly SPARQL store over a graph directory.
+
+    >>> store = GraphStore.from_rdf('<http://e/a> <http://e/p> "1" .', ox.RdfFormat.N_TRIPLES)
+    >>> store.rows("SELECT ?o WHERE { ?s ?p ?o }")
+    [{'o': '1'}]
+    """
+
+    store: ox.Store
+    source: str = "memory"
+
+    @classmethod
+    def open(cls, directory: Path | str) -> GraphStore:
+        """Load every RDF file of *directory* into a new in-memory store."""
+        directory = Path(directory)
+        store = ox.Store()
+        for path in graph_files(directory):
+            try:
+                store.bulk_load(path=str(path), format=FORMATS[path.suffix])
+            except SyntaxError as exc:
+                raise GraphDirError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+            except (OSError, ValueError) as exc:
+                raise GraphDirError(f"{path}: cannot load: {exc}") from None
+        return cls(store, str(directory))
+
+    @classmethod
+    def from_rdf(cls, data: str | bytes, fmt: ox.RdfFormat) -> GraphStore:
+        store = ox.Store()
+        store.load(data, fmt)
+        return cls(store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, bindings: dict[str, Any] | None = None) -> Any:
+        """Run *sparql* over the union of all graphs; raises :class:`QueryError` when malformed.
+
+        *bindings* maps variable names to values (IRIs as ``ox.NamedNode`` or plain Python
+        values, taken as literals) substituted before evaluation.
+        """
+        substitutions = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()}
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise QueryError(f"malformed SPARQL: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def rows(self, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Run a SELECT and return its rows as dicts of Python values (unbound variables left out)."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("rows() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_python(s[n]) for n in names if s[n] is not None} for s in result]
+
+    def iter_rows(self, sparql: str) -> Iterator[dict[str, Any]]:
+        """Like :meth:`rows`, lazily."""
+        result = self.query(sparql)
+        names = [v.value for v in result.variables]
+        for s in result:
+            yield {n: to_python(s[n]) for n in names if s[n] is not None}
+
+
+def _term(value: Any) -> Any:
+    if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(_XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+    return ox.Literal(str(value))
+
+
+def to_python(term: Any) -> Any:
+    """A SPARQL term as a Python value: IRIs as str, numbers as int/Decimal, other literals as str."""
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.startswith(_XSD):
+            kind = datatype[len(_XSD) :]
+            try:
+                if kind in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger", "short"):
+                    return int(term.value)
+                if kind == "decimal":
+                    return Decimal(term.value)
+                if kind in ("double", "float"):
+                    return float(term.value)
+                if kind == "boolean":
+                    return term.value == "true"
+            except ValueError:
+                return term.value
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return str(term)

@@ -1,0 +1,65 @@
+"""Validation: SHACL shapes (pySHACL) and the quality checks of ``queries/checks``.
+
+A check is a SPARQL SELECT named ``*-violation.rq``: every row it returns is a violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from kg.paths import queries_dir, shapes_file
+
+
+@dataclass
+class ValidationResult:
+    """Whether the data conforms, with a report a person can read and the SHACL report graph."""
+
+    conforms: bool
+    text: str
+    report: Graph
+    check_failures: dict[str, list[str]] = field(default_factory=dict)
+
+
+def validate(ontology: Graph, dataset: Dataset, *, shapes: Path | None = None) -> ValidationResult:
+    """Validate the union of *dataset* against the SHACL shapes, and run the quality checks.
+
+    The inputs are not changed (pySHACL's ``inplace=False``).
+    """
+    from pyshacl import validate as shacl_validate
+
+    union = Graph()
+    for triple in dataset.triples((None, None, None)):
+        union.add(triple)
+    conforms, report, text = shacl_validate(
+        union,
+        shacl_graph=Graph().parse(shapes or shapes_file()),
+        ont_graph=ontology,
+        inference="rdfs",
+        inplace=False,
+        allow_warnings=True,
+    )
+    failures = run_checks(dataset, ontology)
+    lines = [str(text).strip()]
+    for name, rows in failures.items():
+        lines.append(f"Quality check {name}: {len(rows)} violation(s)")
+        lines += [f"  {row}" for row in rows[:20]]
+    return ValidationResult(bool(conforms) and not failures, "\n".join(lines) + "\n", report, failures)
+
+
+def run_checks(dataset: Dataset, ontology: Graph) -> dict[str, list[str]]:
+    """Run every ``queries/checks/*-violation.rq`` on the data; returns the failing ones' rows."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(dataset.serialize(format="nquads").encode("utf-8"), ox.RdfFormat.N_QUADS)
+    store.load(ontology.serialize(format="nt").encode("utf-8"), ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode("urn:kg:ontology"))
+    failures: dict[str, list[str]] = {}
+    for path in sorted((queries_dir() / "checks").glob("*-violation.rq")):
+        rows = [" ".join(str(v) for v in sol) for sol in store.query(path.read_text(encoding="utf-8"))]  # type: ignore[union-attr]
+        if rows:
+            failures[path.name] = rows
+    return failures

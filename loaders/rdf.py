@@ -1,0 +1,296 @@
+"""Turn the curated facts and the paper index into RDF claims with provenance.
+
+Each claim is a named graph of asserted triples; the default graph holds what is said about the
+claims (evidence span, section, method, source). No blank nodes: every IRI is minted from ids
+and offsets, so rebuilds give the same graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV
+from rdflib.term import Node
+
+from kg.errors import InputError
+from kg.namespaces import CITO, FABIO, MX, OA, QB, RES, expand, resource, slug
+from loaders.curated import Curated, Entity, Fact
+
+PAPER_ID = "mendez-2017"
+SCHEMES = {"ResidenceStatus": MX.ResidenceStatusScheme, "Concept": MX.ConceptScheme, "Factor": MX.FactorScheme}
+_SENTENCE_END = re.compile(r"[.?!](?=\s)")
+
+
+def iri(ident: str) -> URIRef:
+    """The IRI of a curated entity, work or observation.
+
+    >>> iri("ntt-docomo")
+    rdflib.term.URIRef('https://w3id.org/mxjp-talent/resource/ntt-docomo')
+    """
+    return RES[ident]
+
+
+def span_iri(start: int, end: int) -> URIRef:
+    return resource("span", f"{start}-{end}")
+
+
+class _Writer:
+    def __init__(self, index: dict[str, Any]) -> None:
+        self.ds = Dataset()
+        self.index = index
+        self.paper = iri(PAPER_ID)
+        self.spans: set[tuple[int, int]] = set()
+
+    def claim(self, claim: URIRef, triples: Iterable[tuple[Node, Node, Node]], span: tuple[int, int] | None,
+              method: URIRef, source: URIRef | None = None) -> None:
+        graph = self.ds.graph(claim)
+        for triple in triples:
+            graph.add(triple)
+        self.ds.add((claim, RDF.type, MX.Claim))
+        self.ds.add((claim, PROV.wasDerivedFrom, self.paper))
+        self.ds.add((claim, MX.method, method))
+        if source is not None:
+            self.ds.add((claim, MX.source, source))
+        if span is not None:
+            self.ds.add((claim, MX.evidence, span_iri(*span)))
+            self.spans.add(span)
+            section = self.section_at(span[0])
+            if section:
+                self.ds.add((claim, MX.inSection, resource("section", section)))
+
+    def section_at(self, offset: int) -> str | None:
+        for section in self.index["sections"]:
+            start, end = section["span"]
+            if start <= offset < end:
+                return str(section["id"])
+        return None
+
+    def finish(self) -> Dataset:
+        for start, end in sorted(self.spans):
+            node = span_iri(start, end)
+            self.ds.add((node, RDF.type, MX.TextSpan))
+            self.ds.add((node, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+            self.ds.add((node, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+            self.ds.add((node, MX.partOf, self.paper))
+            section = self.section_at(start)
+            if section:
+                self.ds.add((node, MX.inSection, resource("section", section)))
+        return self.ds
+
+
+def _literal(fact: Fact) -> Literal:
+    if fact.lang:
+        return Literal(str(fact.value), lang=fact.lang)
+    if fact.datatype:
+        return Literal(str(fact.value), datatype=XSD[fact.datatype])
+    if isinstance(fact.value, int):
+        return Literal(fact.value, datatype=XSD.integer)
+    if isinstance(fact.value, float):
+        return Literal(str(fact.value), datatype=XSD.decimal)
+    return Literal(str(fact.value))
+
+
+def _predicate(name: str) -> URIRef:
+    return expand(name) if ":" in name else MX[name]
+
+
+def _decimal(value: float) -> Literal:
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return Literal(text, datatype=XSD.decimal)
+
+
+def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
+    """Build the claims of *curated* and of the paper *index* into a new Dataset.
+
+    Raises :class:`InputError` when an in-text citation matches no cited work.
+    """
+    w = _Writer(index)
+    ids = curated.entities
+    fallback = _fallback_evidence(curated, index)
+    curation, extraction = MX.curation, MX.extraction
+    for entity in sorted(ids.values(), key=lambda e: e.id):
+        subject = iri(entity.id)
+        span = entity.evidence or fallback.get(entity.id)
+        w.claim(resource("claim", entity.id), _entity_triples(entity, ids), span, curation)
+        for fact in entity.facts:
+            target = fact.obj if fact.obj is not None else slug(str(fact.value))
+            claim = resource("claim", entity.id, slug(fact.predicate), target)
+            obj: Node = iri(fact.obj) if fact.obj is not None else _literal(fact)
+            w.claim(claim, [(subject, _predicate(fact.predicate), obj)], fact.evidence or span, curation)
+    _structure(w, index)
+    _citations(w, curated, index)
+    _mentions(w, index)
+    return w.finish()
+
+
+def _entity_triples(entity: Entity, ids: dict[str, Entity]) -> list[tuple[Node, Node, Node]]:
+    s = iri(entity.id)
+    out: list[tuple[Node, Node, Node]] = [(s, RDF.type, MX[entity.type])]
+    labels = dict(entity.labels)
+    if entity.kind == "work":
+        labels.setdefault("en", _work_label(entity, ids))
+    if entity.kind == "observation":
+        labels.setdefault("en", _observation_label(entity, ids))
+    for lang, label in sorted(labels.items()):
+        out.append((s, RDFS.label, Literal(label, lang=lang)))
+    for lang, names in sorted(entity.alt_labels.items()):
+        out += [(s, SKOS.altLabel, Literal(n, lang=lang)) for n in names]
+    for lang, text in sorted(entity.definitions.items()):
+        out.append((s, SKOS.definition, Literal(text, lang=lang)))
+    out += [(s, MX.paperSpelling, Literal(n)) for n in entity.paper_spellings]
+    if entity.type in SCHEMES:
+        out.append((s, SKOS.inScheme, SCHEMES[entity.type]))
+    if entity.kind == "work":
+        extra = entity.extra
+        out.append((s, RDF.type, FABIO[extra["fabio"]]))
+        out.append((s, FABIO.hasPublicationYear, Literal(str(extra["year"]), datatype=XSD.gYear)))
+        for author in extra["authors"]:
+            out.append((s, DCTERMS.creator, iri(author)))
+        if extra["title"]:
+            out.append((s, DCTERMS.title, Literal(extra["title"])))
+    if entity.kind == "observation":
+        out += _observation_triples(entity)
+    return out
+
+
+def _observation_triples(entity: Entity) -> list[tuple[Node, Node, Node]]:
+    s = iri(entity.id)
+    extra = entity.extra
+    out: list[tuple[Node, Node, Node]] = [(s, RDF.type, QB.Observation)]
+    names = {"value": MX.value, "min": MX.minValue, "max": MX.maxValue}
+    for key, number in extra["numbers"].items():
+        out.append((s, names[key], _decimal(number)))
+    out.append((s, MX.qualifier, Literal(extra["qualifier"])))
+    out.append((s, MX.period, Literal(extra["period"])))
+    props = {"dataset": MX.dataSet, "measure": MX.measure, "unit": MX.unit, "area": MX.refArea,
+             "population": MX.refPopulation, "actor": MX.refActor, "category": MX.refCategory, "source": MX.source}
+    for key, values in sorted(extra["refs"].items()):
+        out += [(s, props[key], iri(v)) for v in values]
+    return out
+
+
+def _work_label(entity: Entity, ids: dict[str, Entity]) -> str:
+    names = [_family_name(ids[a]) for a in entity.extra["authors"]]
+    shown = names[0] + " et al." if len(names) > 2 else " & ".join(names)
+    return f"{shown} {entity.extra['year']}"
+
+
+def _observation_label(entity: Entity, ids: dict[str, Entity]) -> str:
+    measure = ids[entity.extra["refs"]["measure"][0]].labels["en"]
+    parts = [measure]
+    for key in ("area", "population", "actor", "category"):
+        parts += [ids[v].labels["en"] for v in entity.extra["refs"].get(key, [])]
+    return f"{', '.join(parts)} ({entity.extra['period']})"
+
+
+def _family_name(person: Entity) -> str:
+    for fact in person.facts:
+        if fact.predicate == "foaf:familyName":
+            return str(fact.value)
+    return person.labels["en"].split()[-1]
+
+
+def _fallback_evidence(curated: Curated, index: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Evidence for entities the paper never names on their own: authors, units, measures, data sets."""
+    out: dict[str, tuple[int, int]] = {}
+    works = curated.of_kind("work")
+    cites = _resolve(curated, index)
+    for work in sorted(works, key=lambda e: e.id):
+        span = work.evidence or next((c for c, wid in cites if wid == work.id), None)
+        if span is None:
+            continue
+        out.setdefault(work.id, span)
+        for author in work.extra["authors"]:
+            out.setdefault(author, span)
+    for obs in sorted(curated.of_kind("observation"), key=lambda e: e.id):
+        for key in ("dataset", "measure", "unit"):
+            for ref in obs.extra["refs"].get(key, []):
+                if obs.evidence:
+                    out.setdefault(ref, obs.evidence)
+    return out
+
+
+def _matches(work: Entity, ids: dict[str, Entity], citation: dict[str, Any]) -> bool:
+    if work.extra["year"] != citation["year"]:
+        return False
+    first = _family_name(ids[work.extra["authors"][0]]).lower()
+    cited = citation["authors"][0].lower()
+    return cited == first or cited.endswith(" " + first)
+
+
+def _resolve(curated: Curated, index: dict[str, Any]) -> list[tuple[tuple[int, int], str]]:
+    works = sorted(curated.of_kind("work"), key=lambda e: e.id)
+    out = []
+    for citation in index["citations"]:
+        found = [w.id for w in works if _matches(w, curated.entities, citation)]
+        if len(found) != 1:
+            what = "no cited work" if not found else f"several works ({', '.join(found)})"
+            names = " & ".join(citation["authors"])
+            raise InputError(
+                "loaders/data/works.yaml",
+                f"the in-text citation {names} {citation['year']} at [{citation['start']}, {citation['end']}] matches {what}",
+            )
+        out.append(((citation["start"], citation["end"]), found[0]))
+    return out
+
+
+def _structure(w: _Writer, index: dict[str, Any]) -> None:
+    for section in index["sections"]:
+        node = resource("section", section["id"])
+        span = tuple(section["heading"])
+        w.claim(resource("claim", "section", section["id"]),
+                [(node, RDF.type, MX.Section), (node, MX.partOf, w.paper),
+                 (node, MX.number, Literal(index["sections"].index(section) + 1, datatype=XSD.integer))],
+                span, MX.extraction)  # type: ignore[arg-type]
+    for paragraph in index["paragraphs"]:
+        node = resource("paragraph", paragraph["id"])
+        w.claim(resource("claim", "paragraph", paragraph["id"]),
+                [(node, RDF.type, MX.Paragraph), (node, MX.partOf, resource("section", paragraph["section"]))],
+                tuple(paragraph["span"]), MX.extraction)  # type: ignore[arg-type]
+
+
+def _sentence(index: dict[str, Any], start: int, end: int) -> tuple[int, int]:
+    for paragraph in index["paragraphs"]:
+        ps, pe = paragraph["span"]
+        if ps <= start < pe:
+            return ps, pe
+    return start, end
+
+
+def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
+    resolved = _resolve(curated, index)
+    observations = curated.of_kind("observation")
+    for citation, (span, work_id) in zip(index["citations"], resolved, strict=True):
+        node = resource("citation", work_id, str(span[0]))
+        ps, pe = _sentence(index, *span)
+        supported = sorted(
+            o.id for o in observations
+            if work_id in o.extra["refs"].get("source", []) and o.evidence and ps <= o.evidence[0] < pe
+        )
+        triples: list[tuple[Node, Node, Node]] = [
+            (node, RDF.type, MX.Citation),
+            (node, CITO.hasCitingEntity, w.paper),
+            (node, CITO.hasCitedEntity, iri(work_id)),
+            (node, CITO.hasCitationCharacterization, CITO.citesAsDataSource if supported else CITO.cites),
+            (node, MX.citationForm, Literal(citation["form"])),
+            (node, RDFS.label, Literal(f"{' & '.join(citation['authors'])} {citation['year']}"
+                                        + (f", p. {citation['pages']}" if citation["pages"] else ""), lang="en")),
+        ]
+        if citation["pages"]:
+            triples.append((node, MX.pages, Literal(citation["pages"])))
+        triples += [(node, MX.citedFor, iri(o)) for o in supported]
+        w.claim(resource("claim", "citation", work_id, str(span[0])), triples, span, MX.extraction)
+
+
+def _mentions(w: _Writer, index: dict[str, Any]) -> None:
+    for mention in index["mentions"]:
+        start, end = mention["start"], mention["end"]
+        paragraph = next((p for p in index["paragraphs"] if p["span"][0] <= start < p["span"][1]), None)
+        if paragraph is None:
+            continue
+        node = resource("paragraph", paragraph["id"])
+        w.claim(resource("claim", "mention", mention["entity"], str(start)),
+                [(node, MX.mentions, iri(mention["entity"]))], (start, end), MX.extraction)

@@ -1,0 +1,80 @@
+"""YAML with line numbers: mappings and lists remember the line they start on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import InputError
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that knows its own line and the line of each of its keys."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class LineList(list):  # type: ignore[type-arg]
+    """A list that knows its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path) -> Any:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = LineDict()
+        out.line = line
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _convert(loader, key_node, path)
+            if not isinstance(key, str):
+                raise InputError(path, f"mapping key {key!r} is not a string", key_node.start_mark.line + 1)
+            if key in out:
+                raise InputError(path, f"duplicate key {key!r}", key_node.start_mark.line + 1)
+            out[key] = _convert(loader, value_node, path)
+            out.key_lines[key] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        items = LineList(_convert(loader, item, path) for item in node.value)
+        items.line = line
+        items.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return items
+    return loader.construct_object(node, deep=True)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse the YAML file at *path*; a syntax error becomes an :class:`InputError` with its line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
+    if b"\x00" in raw:
+        raise InputError(path, "binary file, expected YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, "not UTF-8 text", line) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError(path, "empty file, expected a mapping with entities, works or observations")
+        return _convert(loader, node, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(path, f"YAML syntax: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"YAML: {exc}") from None
+    finally:
+        loader.dispose()
