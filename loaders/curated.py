@@ -59,6 +59,7 @@ class Entity:
     facts: list[Fact]
     where: Where
     kind: str = "entity"  # entity | work | observation
+    source: str | None = None  # an external record (URL) supporting what the paper does not state
     extra: dict[str, Any] = field(default_factory=dict)
 
     def names(self) -> list[str]:
@@ -228,7 +229,7 @@ def _entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
     _expect(item, dict, where, "an entity")
     _check_keys(
         item,
-        {"id", "type", "label", "altLabel", "paperSpelling", "definition", "evidence", "facts"},
+        {"id", "type", "label", "altLabel", "paperSpelling", "definition", "evidence", "facts", "source"},
         {"id", "type", "label"},
         path,
         "entity",
@@ -245,8 +246,9 @@ def _entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
     for s in _expect(spellings, list, _at(item, "paperSpelling", path), "paperSpelling"):
         _expect(s, str, _at(item, "paperSpelling", path), "paperSpelling")
     evidence = _span(item["evidence"], _at(item, "evidence", path)) if "evidence" in item else None
-    if evidence is None and cls not in NO_EVIDENCE_NEEDED:
-        raise where.error(f"entity {ident!r} of type {cls} needs evidence [start, end]")
+    source = _source(item, path)
+    if evidence is None and source is None and cls not in NO_EVIDENCE_NEEDED:
+        raise where.error(f"entity {ident!r} of type {cls} needs evidence [start, end] (or a source URL for metadata the paper does not state)")
     return Entity(
         id=ident,
         type=cls,
@@ -261,7 +263,17 @@ def _entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
         evidence=evidence,
         facts=_facts(item["facts"], vocab, path, _at(item, "facts", path)) if "facts" in item else [],
         where=where,
+        source=source,
     )
+
+
+def _source(item: LineDict, path: Path) -> str | None:
+    if "source" not in item:
+        return None
+    value = _expect(item["source"], str, _at(item, "source", path), "source")
+    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+        raise _at(item, "source", path).error(f"source must be an http(s) URL, got {value!r:.60}")
+    return value
 
 
 def _work(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
@@ -269,7 +281,7 @@ def _work(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
     _expect(item, dict, where, "a work")
     _check_keys(
         item,
-        {"id", "fabio", "authors", "year", "title", "label", "evidence", "facts", "definition"},
+        {"id", "fabio", "authors", "year", "title", "label", "evidence", "facts", "definition", "source"},
         {"id", "fabio", "authors", "year"},
         path,
         "work",
@@ -304,6 +316,7 @@ def _work(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
         facts=_facts(item["facts"], vocab, path, _at(item, "facts", path)) if "facts" in item else [],
         where=where,
         kind="work",
+        source=_source(item, path),
         extra={"fabio": fabio, "authors": list(authors), "year": year, "title": title},
     )
 

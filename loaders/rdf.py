@@ -114,12 +114,14 @@ def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
     for entity in sorted(ids.values(), key=lambda e: e.id):
         subject = iri(entity.id)
         span = entity.evidence or fallback.get(entity.id)
-        w.claim(resource("claim", entity.id), _entity_triples(entity, ids), span, curation)
+        source = URIRef(entity.source) if entity.source else None
+        w.claim(resource("claim", entity.id), _entity_triples(entity, ids), span, curation, source)
         for fact in entity.facts:
             target = fact.obj if fact.obj is not None else slug(str(fact.value))
             claim = resource("claim", entity.id, slug(fact.predicate), target)
             obj: Node = iri(fact.obj) if fact.obj is not None else _literal(fact)
-            w.claim(claim, [(subject, _predicate(fact.predicate), obj)], fact.evidence or span, curation)
+            w.claim(claim, [(subject, _predicate(fact.predicate), obj)], fact.evidence or span, curation,
+                    None if fact.evidence else source)
     _structure(w, index)
     _citations(w, curated, index)
     _mentions(w, index)
