@@ -11,11 +11,13 @@ class MX(DefinedNamespace):
     _NS = Namespace("https://w3id.org/mxjp-talent/ontology#")
 
     Actor: URIRef
+    AnalysisParameter: URIRef
     AwardEvent: URIRef
     Citation: URIRef
     CitedWork: URIRef
     City: URIRef
     Claim: URIRef
+    Community: URIRef
     Company: URIRef
     Concept: URIRef
     ConceptScheme: URIRef
@@ -31,6 +33,7 @@ class MX(DefinedNamespace):
     Float: URIRef
     Founding: URIRef
     GovernmentBody: URIRef
+    GraphAnalysis: URIRef
     Institution: URIRef
     Law: URIRef
     Measure: URIRef
@@ -38,6 +41,7 @@ class MX(DefinedNamespace):
     MigrationChannel: URIRef
     MigrationFlow: URIRef
     Mission: URIRef
+    NodeScore: URIRef
     Observation: URIRef
     Organization: URIRef
     Paper: URIRef
@@ -59,6 +63,7 @@ class MX(DefinedNamespace):
     Unit: URIRef
     University: URIRef
     about: URIRef
+    algorithm: URIRef
     awardedBy: URIRef
     citationForm: URIRef
     citedFor: URIRef
@@ -79,6 +84,8 @@ class MX(DefinedNamespace):
     fundedBy: URIRef
     governedBy: URIRef
     grantedTo: URIRef
+    hasMember: URIRef
+    hasParameter: URIRef
     hasResearchFacility: URIRef
     headquarteredIn: URIRef
     inSection: URIRef
@@ -114,6 +121,8 @@ class MX(DefinedNamespace):
     requiresEnrolmentIn: URIRef
     result: URIRef
     runs: URIRef
+    score: URIRef
+    scoreOf: URIRef
     source: URIRef
     subGroupOf: URIRef
     subOrganizationOf: URIRef
