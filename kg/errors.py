@@ -46,3 +46,9 @@ class UsageError(KgError):
     """A command-line argument is wrong."""
 
     exit_code = 2
+
+
+class UnknownEntity(KgError):
+    """A name given for an entity matches none (the message lists close labels) or several."""
+
+    exit_code = 2
