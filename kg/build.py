@@ -17,11 +17,12 @@ from typing import Any
 from rdflib import Dataset, Graph
 
 from kg import __version__
-from kg.errors import InputError, KgError, ValidationFailed
+from kg.errors import InputError, KgError, UsageError, ValidationFailed
 from kg.namespaces import bind_prefixes
 from kg.paths import data_dir, default_paper, ontology_file, shapes_file
 
 Progress = Callable[[str], None]
+REASONERS = ("auto", "hermit", "owlrl")
 
 
 @dataclass
@@ -49,17 +50,20 @@ def load_inputs(data: Path | None = None, paper: Path | None = None, progress: P
     When the paper is available, every evidence span is checked against it.
     """
     from loaders.curated import Vocabulary, check_evidence, read_curated
-    from loaders.index import load_index
+    from loaders.index import check_references, load_index
     from loaders.rdf import to_dataset
 
     notes: list[str] = []
     data = data or data_dir()
+    if not data.is_dir():
+        raise InputError(data, "--data: not a directory of curated YAML files")
     progress("reading the ontology")
     ontology = Graph().parse(ontology_file())
     vocab = Vocabulary.from_ontology(ontology)
     progress("reading the curated facts")
     index = load_index(data / "paper_index.json")
     curated = read_curated(data, vocab, paper_length=index["length"])
+    check_references(data / "paper_index.json", index, curated.entities)
     paper = paper or default_paper()
     if paper is not None:
         from loaders.paper import read_paper
@@ -91,6 +95,8 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     from kg.reasoning import reason
     from kg.validation import validate
 
+    if reasoner not in REASONERS:
+        raise UsageError(f"--reasoner {reasoner!r}: choose {', '.join(REASONERS)}")
     out = Path(out)
     _recover(out)
     ontology, dataset, notes = load_inputs(data, paper, progress)
@@ -217,7 +223,29 @@ def _swap(tmp: Path, out: Path) -> None:
 
 
 def _recover(out: Path) -> None:
-    """Put back the last good output if a build was killed between the two renames."""
-    old = out.parent / f".{out.name}.old"
+    """Put back the last good output if a build was killed between the two renames, and remove
+    the temporary directories of builds that were killed (their process is gone)."""
+    parent = out.resolve().parent
+    old = parent / f".{out.name}.old"
     if not out.exists() and old.is_dir():
         os.replace(old, out)
+    if not parent.is_dir():
+        return
+    prefix = f".{out.name}.tmp-"
+    for tmp in parent.iterdir():
+        if not tmp.name.startswith(prefix) or not tmp.is_dir():
+            continue
+        pid = tmp.name[len(prefix):]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another build is writing there right now
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
