@@ -227,6 +227,159 @@ def extract(
     err.print(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
 
 
+@app.command()
+def viz(
+    graph: GraphOpt = Path("build"),
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML page to write (default: GRAPH/graph.html).")] = None,
+    focus: Annotated[str | None, typer.Option(help="Draw only the neighbourhood of this entity (label or id).")] = None,
+    depth: Annotated[int, typer.Option(help="With --focus: how many relations away to go.")] = 2,
+    classes: Annotated[list[str] | None, typer.Option("--classes", help="Only these classes (repeat or comma-separate), e.g. company,place.")] = None,
+    gexf: Annotated[Path | None, typer.Option(help="Also write the projection as GEXF for Gephi.")] = None,
+    graphml: Annotated[Path | None, typer.Option(help="Also write the projection as GraphML.")] = None,
+) -> None:
+    """Draw the graph's entities and relations as one offline HTML page (search, class filter,
+    tooltips with the evidence); optionally export the same projection for Gephi.
+
+    Example:  kg viz --graph build --focus "NTT Docomo" --depth 2 --out docomo.html
+    """
+    from kg.visualize import export, write_page
+
+    target = out_file or graph / "graph.html"
+    try:
+        count = write_page(graph, target, focus=focus, depth=depth, classes=classes)
+        for path, fmt in ((gexf, "gexf"), (graphml, "graphml")):
+            if path is not None:
+                export(graph, path, fmt)
+                err.print(f"wrote {path} ({fmt})", highlight=False)
+    except KgError as exc:
+        _fail(exc)
+    err.print(f"[green]wrote[/] {target}: {count} entities", highlight=False)
+
+
+@app.command()
+def analyze(
+    graph: GraphOpt = Path("build"),
+    top: Annotated[int, typer.Option(help="Rows per table.")] = 10,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Turtle file for the results (default: GRAPH/analytics.ttl).")] = None,
+) -> None:
+    """Centralities (degree, betweenness, PageRank) and communities (Louvain, fixed seed) of the
+    graph's entities; prints tables and writes the results as RDF with the algorithms as provenance.
+
+    Example:  kg analyze --graph build --top 15
+    """
+    from kg.analytics import MEASURES, write_rdf
+    from kg.analytics import analyze as run_analysis
+
+    if top < 1:
+        _fail(KgError(f"--top {top}: give at least 1"))
+    try:
+        analysis = run_analysis(graph)
+        target = write_rdf(analysis, out_file or graph / "analytics.ttl")
+    except KgError as exc:
+        _fail(exc)
+    for measure in MEASURES:
+        table = Table("#", "entity", "class", measure, "community", title=f"top {top} by {measure}")
+        for i, row in enumerate(analysis.top(measure, top), start=1):
+            table.add_row(str(i), row.label, row.cls_label, f"{row.scores[measure]:.4f}", str(row.community))
+        out.print(table)
+    labels = {row.iri: row.label for row in analysis.rows}
+    table = Table("#", "size", "members", title="communities (Louvain)")
+    for i, members in enumerate(analysis.communities[:top], start=1):
+        names = sorted((labels[m] for m in members), key=str.casefold)
+        table.add_row(str(i), str(len(members)), ", ".join(names[:12]) + (" …" if len(names) > 12 else ""))
+    out.print(table)
+    err.print(f"{analysis.nodes} entities, {analysis.edges} relations; wrote {target}", highlight=False)
+
+
+@app.command()
+def path(
+    a: Annotated[str, typer.Argument(metavar="A", help="An entity: label (case-insensitive), id or IRI.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Another entity.")],
+    graph: GraphOpt = Path("build"),
+    max_paths: Annotated[int, typer.Option("--max", help="At most this many shortest paths.")] = 3,
+) -> None:
+    """Shortest paths between two entities, each step with its relation and the evidence for it
+    (character span and section of the paper). Exits 1 when they are not connected.
+
+    Example:  kg path --graph build "NTT Docomo" Mexico
+    """
+    from kg.analytics import shortest_paths
+    from kg.projection import project
+
+    try:
+        projection = project(graph)
+        paths = shortest_paths(projection, a, b, max_paths=max_paths)
+    except KgError as exc:
+        _fail(exc)
+    name = {iri: e.label for iri, e in projection.entities.items()}
+    if not paths:
+        err.print(f"no path between {a!r} and {b!r}: they are not connected in the projection", highlight=False)
+        raise typer.Exit(1)
+    for number, steps in enumerate(paths, start=1):
+        out.print(f"path {number} ({len(steps)} step{'s' if len(steps) != 1 else ''}): {name[steps[0].source]}",
+                  highlight=False, markup=False)
+        for step in steps:
+            for s, label, o, evidence in step.relations:
+                where = "; ".join(ev.text() for ev in evidence) or "no evidence span"
+                arrow = f"—{label}→ {name[o]}" if s == step.source else f"←{label}— {name[s]}"
+                out.print(f"  {arrow}   [{where}]", highlight=False, markup=False, soft_wrap=True)
+    err.print(f"{len(paths)} shortest path(s) of length {len(paths[0])}", highlight=False)
+
+
+@app.command()
+def serve(
+    graph: GraphOpt = Path("build"),
+    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps the endpoint on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (HTTP 503).")] = 5.0,
+    cors: Annotated[str | None, typer.Option(help="Allow this browser origin to query (CORS); off by default.")] = None,
+    workers: Annotated[int, typer.Option(help="Query worker processes (each holds the graph).")] = 2,
+    max_body: Annotated[int, typer.Option(help="Largest request body in bytes (HTTP 413 beyond).")] = 1_000_000,
+    max_result: Annotated[int, typer.Option(help="Largest answer in bytes (HTTP 507 beyond).")] = 50_000_000,
+) -> None:
+    """Serve the graph read-only: SPARQL 1.1 Protocol at /sparql, a query page at /, resource
+    pages at /resource/..., the graph page at /graph. Updates and SERVICE are refused; a query is
+    stopped at the time limit; nothing is fetched from the web.
+
+    Example:  kg serve --graph build --port 8000   then open http://127.0.0.1:8000/
+    """
+    from kg.endpoint import Settings
+    from kg.endpoint import serve as run_server
+    from kg.errors import UsageError
+
+    if workers < 1 or timeout <= 0 or max_body < 1 or max_result < 1:
+        _fail(UsageError("--workers, --timeout, --max-body and --max-result must be positive"))
+    settings = Settings(graph, timeout=timeout, workers=workers, max_body_bytes=max_body,
+                        max_result_bytes=max_result, cors_origin=cors)
+    err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False)
+    try:
+        run_server(settings, host=host, port=port)
+    except KgError as exc:
+        _fail(exc)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")],
+    graph: GraphOpt = Path("build"),
+    graph_store: Annotated[bool, typer.Option("--graph-store", help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.")] = False,
+    batch: Annotated[int, typer.Option(help="Triples per INSERT DATA request.")] = 5000,
+) -> None:
+    """Load the graph into an external SPARQL store (Oxigraph server, Fuseki, GraphDB, Virtuoso…),
+    keeping each named graph, through SPARQL 1.1 Update (INSERT DATA in batches) or the Graph Store
+    Protocol. Adds to what the store holds.
+
+    Example:  kg push --graph build --endpoint http://127.0.0.1:7878/update
+    """
+    from kg.client import push as run_push
+
+    try:
+        report = run_push(endpoint, graph, graph_store=graph_store, batch=batch)
+    except KgError as exc:
+        _fail(exc)
+    err.print(f"[green]pushed[/] {report}", highlight=False)
+
+
 def run() -> None:
     """Console-script entry point."""
     app()
