@@ -25,6 +25,7 @@ class MX(DefinedNamespace):
     Continent: URIRef
     Country: URIRef
     DataSet: URIRef
+    Discrepancy: URIRef
     EducationalInstitution: URIRef
     Enactment: URIRef
     Event: URIRef
@@ -69,10 +70,14 @@ class MX(DefinedNamespace):
     citedFor: URIRef
     collaboratesWith: URIRef
     concernsGroup: URIRef
+    confidence: URIRef
     curation: URIRef
     dataSet: URIRef
     date: URIRef
     destination: URIRef
+    differingProperty: URIRef
+    discrepancyKind: URIRef
+    discrepancyOf: URIRef
     drivenBy: URIRef
     enforcedBy: URIRef
     enforces: URIRef
@@ -90,8 +95,10 @@ class MX(DefinedNamespace):
     headquarteredIn: URIRef
     inSection: URIRef
     inSector: URIRef
+    iso3166Code: URIRef
     livesIn: URIRef
     locatedIn: URIRef
+    mappingJustification: URIRef
     maxValue: URIRef
     measure: URIRef
     mentions: URIRef
@@ -104,6 +111,7 @@ class MX(DefinedNamespace):
     origins: URIRef
     pages: URIRef
     paperSpelling: URIRef
+    paperValue: URIRef
     partOf: URIRef
     participant: URIRef
     patentOffice: URIRef
@@ -111,6 +119,8 @@ class MX(DefinedNamespace):
     qualifier: URIRef
     rank: URIRef
     receivedAward: URIRef
+    recordSource: URIRef
+    recordValue: URIRef
     refActor: URIRef
     refArea: URIRef
     refCategory: URIRef
@@ -130,5 +140,6 @@ class MX(DefinedNamespace):
     underStatus: URIRef
     unit: URIRef
     value: URIRef
+    verificationStatus: URIRef
     viaChannel: URIRef
     worksAs: URIRef

@@ -80,6 +80,9 @@ def load_inputs(data: Path | None = None, paper: Path | None = None, progress: P
         notes.append("paper not found: evidence spans checked for bounds only (pass --paper to check their content)")
     progress("building the graph")
     dataset = to_dataset(curated, index)
+    from loaders.mappings import add_mapping_claims
+
+    notes += add_mapping_claims(dataset, index, curated.entities, data, paper_text=text if paper is not None else None)
     return ontology, dataset, notes
 
 
