@@ -101,6 +101,8 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if reasoner not in REASONERS:
         raise UsageError(f"--reasoner {reasoner!r}: choose {', '.join(REASONERS)}")
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a directory")
     _recover(out)
     ontology, dataset, notes = load_inputs(data, paper, progress)
     union = Graph()

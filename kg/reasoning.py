@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 
+from kg.errors import UsageError
 from kg.namespaces import MX, QB, RES
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def reason(ontology: Graph, data: Graph, *, reasoner: str = "auto") -> Reasoning
         if not java_available():
             result.note = "Java not found: ran the OWL RL closure (owlrl) instead of HermiT"
     else:
-        raise ValueError(f"unknown reasoner {reasoner!r} (hermit, owlrl or auto)")
+        raise UsageError(f"--reasoner {reasoner!r}: choose hermit, owlrl or auto")
     if not result.consistent:
         result.explanation = explain(ontology, data)
     return result

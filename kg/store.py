@@ -8,6 +8,8 @@ the same data flattened, so only the ``.trig`` is loaded.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,12 +34,42 @@ def graph_files(directory: Path) -> list[Path]:
     """The RDF files of *directory* that make up the graph, in name order."""
     if not directory.is_dir():
         raise GraphDirError(f"{directory}: not a directory (run `kg build` first, or pass --graph DIR)")
-    files = sorted(p for p in directory.iterdir() if p.suffix in FORMATS and p.is_file())
+    entries = sorted(p for p in directory.iterdir() if p.suffix in FORMATS)
+    for entry in entries:
+        if not entry.is_file():
+            raise GraphDirError(f"{entry}: not a regular file (a directory or a broken link where an RDF file should be)")
+    files = entries
     stems = {p.stem for p in files if p.suffix == ".trig"}
     files = [p for p in files if not (p.suffix == ".ttl" and p.stem in stems)]
     if not files:
         raise GraphDirError(f"{directory}: holds no RDF file (.ttl, .trig, .nt, .nq)")
+    _check_manifest(directory)
     return files
+
+
+def _check_manifest(directory: Path) -> None:
+    """When *directory* is the output of ``kg build``, check its files against the checksums
+    of ``reports/build.json``: a truncated or altered file is reported, never served."""
+    manifest = directory / "reports" / "build.json"
+    if not manifest.exists():
+        return
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        items = [(str(name), str(digest)) for name, digest in listed.items()]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise GraphDirError(f"{manifest}: unreadable build manifest ({type(exc).__name__}: {exc})") from None
+    for name, digest in items:
+        path = directory / name
+        if path.suffix not in FORMATS or "/" in name:
+            continue
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            raise GraphDirError(f"{path}: missing, but listed in {manifest}") from None
+        except OSError as exc:
+            raise GraphDirError(f"{path}: cannot read: {exc.strerror}") from None
+        if actual != digest:
+            raise GraphDirError(f"{path}: differs from the checksum in {manifest} (truncated or changed since the build)")
 
 
 @dataclass
