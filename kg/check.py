@@ -8,6 +8,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg.errors import GraphDirError
+from kg.graphs import union as union_of
 from kg.paths import ontology_file
 from kg.store import graph_files
 
@@ -48,9 +49,7 @@ def check_graph(directory: Path | str, *, reasoner: str = "auto") -> CheckReport
     directory = Path(directory)
     dataset = read_dataset(directory)
     ontology = Graph().parse(ontology_file())
-    union = Graph()
-    for triple in dataset.triples((None, None, None)):
-        union.add(triple)
+    union = union_of(dataset)
     reasoning = reason(ontology, union, reasoner=reasoner)
     validation = validate(ontology, dataset)
     lines = [f"Graph: {directory} ({len(union)} triples)", f"Reasoner: {reasoning.reasoner}"]

@@ -97,7 +97,8 @@ def _hermit(ontology: Graph, data: Graph) -> ReasoningResult:
         closure = Graph()
         for triple in world.as_rdflib_graph():
             closure.add(triple)
-    return ReasoningResult("HermiT (owlready2)", True, _useful(closure, merged))
+    inferred = _useful(closure, merged)
+    return ReasoningResult("HermiT (owlready2)", True, materialise(ontology, merged, inferred))
 
 
 def _owlrl(ontology: Graph, data: Graph) -> ReasoningResult:
@@ -110,6 +111,58 @@ def _owlrl(ontology: Graph, data: Graph) -> ReasoningResult:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     consistent = not any(closure.triples((None, RDF.type, OWL.Nothing))) and not explain(ontology, data)
     return ReasoningResult("OWL RL closure (owlrl)", consistent, _useful(closure, merged))
+
+
+def materialise(ontology: Graph, asserted: Graph, inferred: Graph) -> Graph:
+    """Add to *inferred* what SPARQL users expect spelled out: every named superclass of each
+    type, the inverse of each relation, symmetric and transitive relations, and super-properties.
+
+    HermiT classifies but reports only the most specific types; queries such as
+    ``?e a mx:Event`` need the rest.
+    """
+    supers = _superclasses(ontology)
+    inverse: dict[URIRef, set[URIRef]] = {}
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        if isinstance(p, URIRef) and isinstance(q, URIRef):
+            inverse.setdefault(p, set()).add(q)
+            inverse.setdefault(q, set()).add(p)
+    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+    transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+    superprops: dict[URIRef, set[URIRef]] = {}
+    for p in set(ontology.subjects(RDFS.subPropertyOf, None)):
+        if isinstance(p, URIRef):
+            superprops[p] = {q for q in ontology.transitive_objects(p, RDFS.subPropertyOf) if isinstance(q, URIRef) and q != p}
+    res = str(RES)
+    both = Graph()
+    for triple in asserted:
+        both.add(triple)
+    for triple in inferred:
+        both.add(triple)
+    new = Graph()
+    for triple in inferred:
+        new.add(triple)
+    for s, p, o in both:
+        if not str(s).startswith(res):
+            continue
+        if p == RDF.type and isinstance(o, URIRef):
+            for sup in supers.get(o, ()):
+                if sup not in (OWL.Thing, o):
+                    new.add((s, RDF.type, sup))
+            continue
+        if not (isinstance(o, URIRef) and str(o).startswith(res) and isinstance(p, URIRef)):
+            continue
+        for q in inverse.get(p, ()):
+            new.add((o, q, s))
+        if p in symmetric:
+            new.add((o, p, s))
+        for q in superprops.get(p, ()):
+            new.add((s, q, o))
+    for p in transitive:
+        for s in set(both.subjects(p, None)):
+            for o in both.transitive_objects(s, p):
+                if o != s and isinstance(o, URIRef):
+                    new.add((s, p, o))
+    return new - asserted
 
 
 def _useful(closure: Graph, asserted: Graph) -> Graph:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from kg.graphs import union as union_of
 from kg.paths import queries_dir, shapes_file
 
 
@@ -30,9 +31,7 @@ def validate(ontology: Graph, dataset: Dataset, *, shapes: Path | None = None) -
     """
     from pyshacl import validate as shacl_validate
 
-    union = Graph()
-    for triple in dataset.triples((None, None, None)):
-        union.add(triple)
+    union = union_of(dataset)
     conforms, report, text = shacl_validate(
         union,
         shacl_graph=Graph().parse(shapes or shapes_file()),

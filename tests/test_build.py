@@ -1,0 +1,80 @@
+"""The build pipeline: outputs, determinism, atomicity, consistency and SHACL."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.errors import InputError
+from kg.store import GraphStore
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def test_full_build_is_consistent_and_conforms(full_graph: Path) -> None:
+    manifest = json.loads((full_graph / "reports" / "build.json").read_text())
+    assert manifest["consistent"] and manifest["conforms"]
+    if shutil.which("java"):
+        assert manifest["reasoner"].startswith("HermiT")
+    for name in ("ontology.ttl", "data.ttl", "data.trig", "inferred.ttl", "reports/validation.txt"):
+        assert (full_graph / name).is_file(), name
+    assert manifest["triples_asserted"] > 10_000
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a = build(tmp_path / "a", data=MINI, reasoner="owlrl", viz=False)
+    b = build(tmp_path / "b", data=MINI, reasoner="owlrl", viz=False)
+    files = sorted(p.relative_to(a.out) for p in a.out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(b.out) for p in b.out.rglob("*") if p.is_file())
+    for name in files:
+        assert (a.out / name).read_bytes() == (b.out / name).read_bytes(), name
+
+
+def test_malformed_data_file_fails_with_file_and_line_and_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    good = tmp_path / "out"
+    build(good, data=MINI, reasoner="owlrl", viz=False)
+    before = {p: p.read_bytes() for p in good.rglob("*") if p.is_file()}
+    facts = data / "facts.yaml"
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    bad_line = next(i for i, line in enumerate(lines) if "type: Company" in line)
+    lines[bad_line] = lines[bad_line].replace("Company", "Compnay")
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        build(good, data=data, reasoner="owlrl", viz=False)
+    assert f"facts.yaml:{bad_line + 1}:" in str(caught.value)
+    assert "Compnay" in str(caught.value)
+    assert {p: p.read_bytes() for p in good.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".out.tmp-*"))
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    (data / "facts.yaml").write_text("entities:\n  - id: x\n    label: {en: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"facts\.yaml:\d+: YAML syntax"):
+        build(tmp_path / "out", data=data, reasoner="owlrl", viz=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_claim_has_evidence_and_every_triple_a_claim(mini_graph: Path) -> None:
+    store = GraphStore.open(mini_graph)
+    missing = store.rows(
+        "PREFIX mx: <https://w3id.org/mxjp-talent/ontology#> "
+        "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?g mx:evidence ?e } FILTER NOT EXISTS { ?g mx:source ?r } }"
+    )
+    assert missing == []
+    claims = store.rows("PREFIX mx: <https://w3id.org/mxjp-talent/ontology#> SELECT (COUNT(?c) AS ?n) WHERE { ?c a mx:Claim }")
+    assert claims[0]["n"] > 100
+
+
+def test_inferred_triples_are_kept_apart(mini_graph: Path) -> None:
+    asserted = (mini_graph / "data.ttl").read_text()
+    inferred = (mini_graph / "inferred.ttl").read_text()
+    assert "mx:enforcedBy" in inferred or "enforcedBy" in inferred  # the inverse of mx:enforces
+    assert "enforcedBy" not in asserted

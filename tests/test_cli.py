@@ -1,0 +1,78 @@
+"""The command line: help with examples, query formats, errors without tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
+
+
+def test_top_level_help_shows_an_example() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_says_what_and_shows_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output, f"`kg {command} --help` shows no example"
+
+
+def test_count_query_as_csv(mini_graph: Path) -> None:
+    result = runner.invoke(app, ["query", "--graph", str(mini_graph), "--format", "csv",
+                                 "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["n"] and int(rows[1][0]) > 1000
+
+
+def test_query_from_rq_file_and_json(mini_graph: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "q.rq"
+    rq.write_text("SELECT ?s WHERE { ?s a <https://w3id.org/mxjp-talent/ontology#Company> }", encoding="utf-8")
+    result = runner.invoke(app, ["query", "--graph", str(mini_graph), "--format", "json", str(rq)])
+    assert result.exit_code == 0, result.output
+    assert "ntt-docomo" in result.stdout and '"bindings"' in result.stdout
+
+
+def test_malformed_query_is_a_clear_error(mini_graph: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(mini_graph), "SELECT ?s WHERE {"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "malformed SPARQL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_graph_dir_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(tmp_path / "nope"), "ASK {}"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "not a directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_and_query_from_another_directory(tmp_path: Path) -> None:
+    """An installed `kg` works from any directory (ontology, queries and data are package data)."""
+    out = tmp_path / "b"
+    built = subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out), "--data",
+                            str(Path(__file__).parent / "data" / "mini"), "--reasoner", "owlrl", "--no-viz"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    listed = subprocess.run([sys.executable, "-m", "kg", "questions"], capture_output=True, text=True, cwd=tmp_path)
+    assert listed.returncode == 0 and "cq01" in listed.stdout
+
+
+def test_stats(mini_graph: Path) -> None:
+    result = runner.invoke(app, ["stats", "--graph", str(mini_graph)])
+    assert result.exit_code == 0
+    assert "mx:Company" in result.output and "rdfs:label" in result.output
