@@ -38,6 +38,7 @@ class BuildResult:
     conforms: bool
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    up_to_date: bool = False
 
 
 def _quiet(_: str) -> None:
@@ -87,23 +88,30 @@ def load_inputs(data: Path | None = None, paper: Path | None = None, progress: P
 
 
 def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | None = None,
-          reasoner: str = "auto", progress: Progress = _quiet, viz: bool = True) -> BuildResult:
+          reasoner: str = "auto", progress: Progress = _quiet, viz: bool = True, force: bool = False) -> BuildResult:
     """Build the graph into *out*; on any error *out* is left as it was.
+
+    When *out* was built from the same inputs (see :func:`input_hash`) and its files are intact,
+    nothing is done and the result says ``up_to_date``; *force* rebuilds all the same.
 
     >>> import tempfile, pathlib
     >>> result = build(pathlib.Path(tempfile.mkdtemp()) / "b", reasoner="owlrl", viz=False)
     >>> result.consistent and result.conforms
     True
     """
-    from kg.reasoning import reason
-    from kg.validation import validate
-
     if reasoner not in REASONERS:
         raise UsageError(f"--reasoner {reasoner!r}: choose {', '.join(REASONERS)}")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
     _recover(out)
+    digest = input_hash(data, paper, reasoner=reasoner, viz=viz)
+    previous = None if force else _up_to_date(out, digest, viz=viz)
+    if previous is not None:
+        return previous
+    from kg.reasoning import reason
+    from kg.validation import validate
+
     ontology, dataset, notes = load_inputs(data, paper, progress)
     union = Graph()
     for triple in dataset.triples((None, None, None)):
@@ -122,10 +130,54 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if not validation.conforms:
         raise ValidationFailed("SHACL validation failed:\n" + validation.text)
     progress("writing the outputs")
-    files = _write(out, ontology, dataset, reasoning, validation, notes, viz=viz, progress=progress)
+    files = _write(out, ontology, dataset, reasoning, validation, notes, viz=viz, progress=progress, input_hash=digest)
     claims = len({c for c in dataset.contexts() if c.identifier != dataset.default_context.identifier})
     return BuildResult(out, len(union), claims, len(reasoning.inferred), reasoning.reasoner,
                        reasoning.consistent, validation.conforms, notes, files)
+
+
+def input_hash(data: Path | None = None, paper: Path | None = None, *, reasoner: str = "auto", viz: bool = True) -> str:
+    """sha256 of everything a build reads: the ontology and shapes, the curated data and paper
+    index (*data*), the shipped loaders (code, data, mappings) and kg code, the paper's text, the
+    package version and the options (with whether Java is there, which decides ``auto``)."""
+    from kg.paths import ontology_dir
+
+    digest = hashlib.sha256()
+
+    def add(name: str, body: bytes) -> None:
+        digest.update(f"{name}\0{len(body)}\0".encode())
+        digest.update(body)
+
+    roots = [("ontology", ontology_dir()), ("loaders", Path(__file__).resolve().parent.parent / "loaders"),
+             ("kg", Path(__file__).resolve().parent), ("data", Path(data or data_dir()))]
+    for label, root in roots:
+        if not root.is_dir():
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            add(f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+    paper = paper or default_paper()
+    add("paper", paper.read_bytes() if paper is not None and paper.is_file() else b"")
+    options = {"version": __version__, "reasoner": reasoner, "viz": viz, "java": shutil.which("java") is not None}
+    add("options", json.dumps(options, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _up_to_date(out: Path, digest: str, *, viz: bool) -> BuildResult | None:
+    """The result of the build already in *out* when it was made from inputs hashing to *digest*
+    and every file its manifest lists is there with its recorded sha256; else None."""
+    try:
+        manifest = json.loads((out / "reports" / "build.json").read_text(encoding="utf-8"))
+        if manifest.get("input_hash") != digest or (viz and not (out / "graph.html").is_file()):
+            return None
+        for name, sha in manifest["files"].items():
+            if name != "reports/build.json" and hashlib.sha256((out / name).read_bytes()).hexdigest() != sha:
+                return None
+        return BuildResult(out, manifest["triples_asserted"], manifest.get("claims", 0), manifest["triples_inferred"],
+                           manifest["reasoner"], manifest["consistent"], manifest["conforms"],
+                           [f"up to date: inputs unchanged (input hash {digest[:12]}); --force rebuilds"],
+                           sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()), up_to_date=True)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
@@ -165,7 +217,7 @@ def trig_bytes(dataset: Dataset) -> bytes:
 
 
 def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validation: Any, notes: list[str],
-           *, viz: bool, progress: Progress) -> list[str]:
+           *, viz: bool, progress: Progress, input_hash: str = "") -> list[str]:
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = parent / f".{out.name}.tmp-{os.getpid()}"
@@ -192,6 +244,7 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
             "triples_asserted": len(union),
             "triples_inferred": len(reasoning.inferred),
             "notes": [n for n in notes if not n.startswith("checked the evidence spans against")],
+            "input_hash": input_hash,
             "files": {name: hashlib.sha256(body).hexdigest() for name, body in sorted(files.items())},
         }
         files["reports/build.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -56,21 +56,26 @@ def build(
     data: Annotated[Optional[Path], typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
     reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
     viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when OUT is up to date with the inputs.")] = False,
 ) -> None:
     """Build the graph: curated facts + paper index → RDF, reasoning, SHACL, outputs.
 
     Writes ontology.ttl, data.ttl (all asserted triples), data.trig (one named graph per claim,
     provenance in the default graph), inferred.ttl and reports/ into OUT; a failed build leaves
-    OUT as it was. Example:  kg build --out build
+    OUT as it was; when OUT was built from the same inputs (hashed) and is intact, nothing is
+    done ("up to date"). Example:  kg build --out build
     """
     from kg.build import build as run_build
 
     try:
         with err.status("building…") as status:
-            result = run_build(out_dir, data=data, paper=paper, reasoner=reasoner, viz=viz,
+            result = run_build(out_dir, data=data, paper=paper, reasoner=reasoner, viz=viz, force=force,
                                progress=lambda step: status.update(f"{step}…"))
     except KgError as exc:
         _fail(exc)
+    if result.up_to_date:
+        err.print(f"{result.out}: up to date (inputs unchanged; --force rebuilds)", highlight=False)
+        return
     for note in result.notes:
         err.print(f"note: {note}", highlight=False)
     err.print(
@@ -379,6 +384,43 @@ def push(
     except KgError as exc:
         _fail(exc)
     err.print(f"[green]pushed[/] {report}", highlight=False)
+
+
+@app.command()
+def corpus(
+    graph: GraphOpt = Path("build"),
+    copies: Annotated[int, typer.Option("--copies", "-n", help="How many copies of the paper's graph.")] = 10,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path("corpus"),
+) -> None:
+    """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
+
+    Resource IRIs become …/resource/c0042/…; the ontology and shapes are kept once. The output
+    is a graph directory (data.nq) that `kg query` and `kg serve` read. Example:
+      kg corpus --graph build --copies 1000 --out /tmp/corpus1000
+    """
+    from kg.corpus import generate
+
+    try:
+        result = generate(graph, copies, out_dir)
+    except KgError as exc:
+        _fail(exc)
+    err.print(result.summary(), highlight=False)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def bench(ctx: typer.Context) -> None:
+    """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
+
+    Example:  kg bench --graph build --sizes 1,10,100,1000   (kg bench --help for its options)
+    """
+    import runpy
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    if not script.is_file():
+        err.print(f"[bold red]error:[/] {script}: not found; `kg bench` runs from a source checkout")
+        raise typer.Exit(2)
+    main = runpy.run_path(str(script), run_name="kg_bench")["main"]
+    raise typer.Exit(main(list(ctx.args)))
 
 
 def run() -> None:
