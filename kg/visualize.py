@@ -37,7 +37,7 @@ VIS_VERSION = "vis-9.1.2"
 #: One calm colour per legend group (the roots of :data:`kg.projection.ENTITY_ROOTS`).
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#e15759", "#9c755f",
-    "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#bab0ac", "#f1ce63", "#79706e",
+    "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#bab0ac", "#17becf", "#79706e",
 )
 
 #: vis-network options: a fixed seed and a bounded stabilisation, then the page turns physics off.

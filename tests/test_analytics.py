@@ -135,3 +135,13 @@ def test_mini_graph_projection_and_path(mini_graph: Path) -> None:
     assert iri("ntt-docomo") in p.entities and not any("/claim/" in k or "/span/" in k for k in p.entities)
     (path,) = shortest_paths(p, "NTT Docomo", "Mexico")
     assert [s.target for s in path] == [iri("patents-ntt-docomo-mexico-2012"), iri("mexico")]
+
+
+def test_query_path_imports_no_graph_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, kg.cli, kg.store, kg.queries, kg.results; "
+            "print(sorted(m for m in ('networkx', 'pyvis', 'scipy', 'kg.analytics', 'kg.visualize') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
