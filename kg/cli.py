@@ -423,6 +423,60 @@ def bench(ctx: typer.Context) -> None:
     raise typer.Exit(main(list(ctx.args)))
 
 
+@app.command()
+def serve(
+    graph: GraphOpt = Path("build"),
+    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps the endpoint on this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (HTTP 503).")] = 5.0,
+    cors: Annotated[str | None, typer.Option(help="Allow this browser origin to query (CORS); off by default.")] = None,
+    workers: Annotated[int, typer.Option(help="Query worker processes (each holds the graph).")] = 2,
+    max_body: Annotated[int, typer.Option(help="Largest request body in bytes (HTTP 413 beyond).")] = 1_000_000,
+    max_result: Annotated[int, typer.Option(help="Largest answer in bytes (HTTP 507 beyond).")] = 50_000_000,
+) -> None:
+    """Serve the graph read-only: SPARQL 1.1 Protocol at /sparql, a query page at /, resource
+    pages at /resource/..., the graph page at /graph. Updates and SERVICE are refused; a query is
+    stopped at the time limit; nothing is fetched from the web.
+
+    Example:  kg serve --graph build --port 8000   then open http://127.0.0.1:8000/
+    """
+    from kg.endpoint import Settings
+    from kg.endpoint import serve as run_server
+    from kg.errors import UsageError
+
+    if workers < 1 or timeout <= 0 or max_body < 1 or max_result < 1:
+        _fail(UsageError("--workers, --timeout, --max-body and --max-result must be positive"))
+    settings = Settings(graph, timeout=timeout, workers=workers, max_body_bytes=max_body,
+                        max_result_bytes=max_result, cors_origin=cors)
+    err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False, soft_wrap=True)
+    try:
+        run_server(settings, host=host, port=port)
+    except KgError as exc:
+        _fail(exc)
+
+
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")],
+    graph: GraphOpt = Path("build"),
+    graph_store: Annotated[bool, typer.Option("--graph-store", help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.")] = False,
+    batch: Annotated[int, typer.Option(help="Triples per INSERT DATA request.")] = 5000,
+) -> None:
+    """Load the graph into an external SPARQL store (Oxigraph server, Fuseki, GraphDB, Virtuoso…),
+    keeping each named graph, through SPARQL 1.1 Update (INSERT DATA in batches) or the Graph Store
+    Protocol. Adds to what the store holds.
+
+    Example:  kg push --graph build --endpoint http://127.0.0.1:7878/update
+    """
+    from kg.client import push as run_push
+
+    try:
+        report = run_push(endpoint, graph, graph_store=graph_store, batch=batch)
+    except KgError as exc:
+        _fail(exc)
+    err.print(f"[green]pushed[/] {report}", highlight=False)
+
+
 def run() -> None:
     """Console-script entry point."""
     app()

@@ -52,3 +52,15 @@ class UnknownEntity(KgError):
     """A name given for an entity matches none (the message lists close labels) or several."""
 
     exit_code = 2
+
+
+class EndpointError(KgError):
+    """A request to the SPARQL endpoint that cannot be answered; carries the HTTP status to send."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class RemoteStoreError(KgError):
+    """A remote SPARQL endpoint or store could not be reached or refused a request."""
