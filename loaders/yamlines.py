@@ -79,7 +79,10 @@ def load_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(path, "not UTF-8 text", line) from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        raise InputError(path, f"YAML: {exc}".replace("\n", " "), 1) from None
     try:
         node = loader.get_single_node()
         if node is None:

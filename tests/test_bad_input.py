@@ -480,3 +480,14 @@ def test_real_process_bad_yaml_and_bad_graph(data: Path, outs: Path, graph: Path
     proc = _kg("build", "--reasoner", "pellet", "--out", str(outs / "build"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--reasoner 'pellet'" in proc.stderr
 
+
+
+def test_control_character_in_yaml(data: Path, outs: Path) -> None:
+    """Found by the property-based tests: PyYAML's reader refuses control characters before parsing."""
+    target = data / FACTS
+    target.write_bytes(b"\x01" + target.read_bytes())
+    before = tree_digest(outs)
+    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz"])
+    assert_clean_failure(result, names=f"{target}:1")
+    assert "special characters are not allowed" in result.stderr
+    assert tree_digest(outs) == before
