@@ -203,7 +203,7 @@ def to_rdf(analysis: Analysis) -> Graph:
             parameter = resource("analysis", name, "parameter", key)
             g.add((activity, MX.hasParameter, parameter))
             g.add((parameter, RDF.type, MX.AnalysisParameter))
-            g.add((parameter, RDFS.label, Literal(key)))
+            g.add((parameter, RDFS.label, Literal(key, lang="en")))
             g.add((parameter, RDF.value, _literal(value)))
     for measure in MEASURES:
         ranked = sorted(analysis.rows, key=lambda r: (-r.scores[measure], r.iri))

@@ -80,7 +80,7 @@ def test_results_as_rdf_with_algorithm_provenance(hand: Projection, tmp_path: Pa
         """PREFIX mx: <https://w3id.org/mxjp-talent/ontology#>
            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
            PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-           SELECT ?v WHERE { ?a a mx:GraphAnalysis ; mx:hasParameter ?p . ?p rdfs:label "seed" ; rdf:value ?v }"""
+           SELECT ?v WHERE { ?a a mx:GraphAnalysis ; mx:hasParameter ?p . ?p rdfs:label "seed"@en ; rdf:value ?v }"""
     ))
     assert [v for (v,) in seeds] == [Literal(42)]
     assert len(set(g.subjects(predicate=None, object=MX.Community))) >= 1
