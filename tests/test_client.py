@@ -1,0 +1,113 @@
+"""Remote stores: `kg push` into a real Oxigraph server, then `kg query --endpoint` answers every
+competency question as the embedded store does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_server import free_port, live_process
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.client import push, remote_query
+from kg.errors import RemoteStoreError
+from kg.queries import questions
+from kg.store import GraphStore
+
+OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+runner = CliRunner()
+
+
+def _oxigraph_server(tmp: Path) -> Iterator[str]:
+    if not Path(OXIGRAPH).is_file():
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    command = [OXIGRAPH, "serve", "--location", str(tmp), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with live_process(command, f"http://127.0.0.1:{port}/"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def pushed(mini_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server on 127.0.0.1 holding the mini graph, loaded by `kg push`."""
+    for base in _oxigraph_server(tmp_path_factory.mktemp("oxigraph")):
+        result = runner.invoke(app, ["push", "--graph", str(mini_graph), "--endpoint", base + "/update", "--batch", "500"])
+        assert result.exit_code == 0, result.output
+        yield base
+
+
+def _multiset(body: bytes) -> Counter[tuple[tuple[str, str], ...]] | bool:
+    data = json.loads(body)
+    if "boolean" in data:
+        return bool(data["boolean"])
+    return Counter(
+        tuple(sorted((name, json.dumps(term, sort_keys=True)) for name, term in row.items()))
+        for row in data["results"]["bindings"]
+    )
+
+
+def test_push_keeps_every_named_graph_and_quad(pushed: str, mini_graph: Path) -> None:
+    local = GraphStore.open(mini_graph)
+    for query in ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                  "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        remote = json.loads(remote_query(pushed + "/query", query, "json"))
+        assert int(remote["results"]["bindings"][0]["n"]["value"]) == local.rows(query)[0]["n"] > 0
+
+
+CQ = [q.name for q in questions()]
+
+
+@pytest.mark.parametrize("name", CQ)
+def test_competency_question_same_through_the_endpoint(pushed: str, mini_graph: Path, name: str) -> None:
+    cli = runner.invoke(app, ["query", "--endpoint", pushed + "/query", "--format", "json", name])
+    assert cli.exit_code == 0, cli.output
+    local = GraphStore.open(mini_graph).query(next(q.sparql for q in questions() if q.name == name))
+    from kg.results import serialize
+
+    assert _multiset(cli.stdout_bytes) == _multiset(serialize(local, "json"))
+
+
+def test_there_are_competency_questions() -> None:
+    assert CQ, "queries/cq holds no question"
+
+
+def test_query_endpoint_table_and_csv(pushed: str) -> None:
+    table = runner.invoke(app, ["query", "--endpoint", pushed + "/query",
+                                "SELECT ?s WHERE { ?s a <https://w3id.org/mxjp-talent/ontology#Country> } ORDER BY ?s"])
+    assert table.exit_code == 0, table.output
+    assert "res:japan" in table.stdout and "row" in table.stdout
+    csv = remote_query(pushed + "/query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "csv").decode()
+    assert csv.splitlines()[0] == "s" and len(csv.splitlines()) == 4
+    turtle = remote_query(pushed + "/query", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3", "turtle")
+    assert turtle.strip()
+
+
+def test_push_with_the_graph_store_protocol(mini_graph: Path, tmp_path: Path) -> None:
+    for base in _oxigraph_server(tmp_path):
+        report = push(base + "/store", mini_graph, graph_store=True)
+        assert report.graphs > 1 and report.requests == report.graphs
+        data = json.loads(remote_query(base + "/query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "json"))
+        assert int(data["results"]["bindings"][0]["n"]["value"]) == report.graphs - 1  # all but the default graph
+
+
+def test_connection_refused_is_a_clear_error(mini_graph: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/update"
+    result = runner.invoke(app, ["push", "--graph", str(mini_graph), "--endpoint", url])
+    assert result.exit_code == 1
+    assert "cannot connect" in result.output and "Traceback" not in result.output
+    with pytest.raises(RemoteStoreError, match="cannot connect"):
+        remote_query(url, "ASK {}", "json")
+
+
+def test_http_error_is_a_clear_error(pushed: str) -> None:
+    result = runner.invoke(app, ["query", "--endpoint", pushed + "/query", "--format", "json", "SELECT * WHERE { ?s ?p"])
+    assert result.exit_code == 1
+    assert "error" in result.output and "Traceback" not in result.output
+    with pytest.raises(RemoteStoreError, match="127.0.0.1"):
+        remote_query(pushed + "/no-such-endpoint", "ASK {}", "json")
