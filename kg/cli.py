@@ -118,7 +118,6 @@ def _print_result(result: object, fmt: str) -> None:
     import pyoxigraph as ox
 
     from kg.errors import UsageError
-    from kg.namespaces import PREFIXES
     from kg.results import GRAPH_FORMATS, RESULT_FORMATS, serialize, short
 
     if isinstance(result, ox.QueryTriples):
@@ -134,6 +133,8 @@ def _print_result(result: object, fmt: str) -> None:
     if isinstance(result, ox.QueryBoolean):
         out.print("yes" if bool(result) else "no")
         return
+    from kg.namespaces import PREFIXES  # imports rdflib: only the table needs it
+
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     table = Table(show_lines=False)
     names = [v.value for v in result.variables]  # type: ignore[attr-defined]
