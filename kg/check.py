@@ -9,6 +9,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import GraphDirError
 from kg.graphs import union as union_of
+from kg.graphs import world
 from kg.paths import ontology_file
 from kg.store import graph_files
 
@@ -50,8 +51,8 @@ def check_graph(directory: Path | str, *, reasoner: str = "auto") -> CheckReport
     dataset = read_dataset(directory)
     ontology = Graph().parse(ontology_file())
     union = union_of(dataset)
-    reasoning = reason(ontology, union, reasoner=reasoner)
-    validation = validate(ontology, dataset)
+    reasoning = reason(ontology, world(union), reasoner=reasoner)
+    validation = validate(ontology, dataset, inferred=reasoning.inferred)
     lines = [f"Graph: {directory} ({len(union)} triples)", f"Reasoner: {reasoning.reasoner}"]
     if reasoning.note:
         lines.append(f"Note: {reasoning.note}")

@@ -21,3 +21,21 @@ def union(dataset: Dataset) -> Graph:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         out.add((s, p, o))
     return out
+
+
+def world(graph: Graph) -> Graph:
+    """The triples about the paper's world: *graph* without the provenance of claims and spans.
+
+    The reasoner needs only these; leaving out the provenance (about half the triples) keeps
+    HermiT fast without hiding any contradiction about the world.
+    """
+    from rdflib import RDF
+
+    from kg.namespaces import MX
+
+    skip = set(graph.subjects(RDF.type, MX.Claim)) | set(graph.subjects(RDF.type, MX.TextSpan))
+    out = Graph()
+    for s, p, o in graph:
+        if s not in skip:
+            out.add((s, p, o))
+    return out

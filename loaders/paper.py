@@ -20,8 +20,8 @@ SECTION_HEADINGS: tuple[tuple[str, str], ...] = (
     ("mobility-migration-flows", "MOBILITY, MIGRATION, AND FLOWS"),
     ("human-capital-migration-japan", "International Human Capital Migration in Japan"),
     ("migration-policy-japan", "The Features of Migration Policy in Japan"),
-    ("research-dynamics", "THE DYNAMICS OF RESEARCH AND HUMAN RESOURCE TRAINING IN MEXICO AND JAPAN"),
-    ("research-appeal", "Research as an Appealing Factor"),
+    ("research-training-mexico-japan", "THE DYNAMICS OF RESEARCH AND HUMAN RESOURCE TRAINING IN MEXICO AND JAPAN"),
+    ("research-appealing-factor", "Research as an Appealing Factor"),
     ("education-japan", "Training International Human Resources: Education in Japan"),
     ("conclusions", "CONCLUSIONS"),
 )

@@ -59,7 +59,7 @@ class _Writer:
             self.spans.add(span)
             section = self.section_at(span[0])
             if section:
-                self.ds.add((claim, MX.inSection, resource("section", section)))
+                self.ds.add((claim, MX.inSection, iri(f"section-{section}")))
 
     def section_at(self, offset: int) -> str | None:
         for section in self.index["sections"]:
@@ -77,7 +77,7 @@ class _Writer:
             self.ds.add((node, MX.partOf, self.paper))
             section = self.section_at(start)
             if section:
-                self.ds.add((node, MX.inSection, resource("section", section)))
+                self.ds.add((node, MX.inSection, iri(f"section-{section}")))
         return self.ds
 
 
@@ -241,7 +241,7 @@ def _resolve(curated: Curated, index: dict[str, Any]) -> list[tuple[tuple[int, i
 
 def _structure(w: _Writer, index: dict[str, Any]) -> None:
     for section in index["sections"]:
-        node = resource("section", section["id"])
+        node = iri(f"section-{section['id']}")
         span = tuple(section["heading"])
         w.claim(resource("claim", "section", section["id"]),
                 [(node, RDF.type, MX.Section), (node, MX.partOf, w.paper),
@@ -250,7 +250,7 @@ def _structure(w: _Writer, index: dict[str, Any]) -> None:
     for paragraph in index["paragraphs"]:
         node = resource("paragraph", paragraph["id"])
         w.claim(resource("claim", "paragraph", paragraph["id"]),
-                [(node, RDF.type, MX.Paragraph), (node, MX.partOf, resource("section", paragraph["section"]))],
+                [(node, RDF.type, MX.Paragraph), (node, MX.partOf, iri(f"section-{paragraph['section']}"))],
                 tuple(paragraph["span"]), MX.extraction)  # type: ignore[arg-type]
 
 
