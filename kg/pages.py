@@ -18,6 +18,7 @@ _LAYOUT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/style.css">{head}
 </head><body>
 <header><a class="brand" href="/">Mexico–Japan talent migration · knowledge graph</a>
