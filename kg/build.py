@@ -236,6 +236,10 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
         files["inferred.ttl"] = _serialize(reasoning.inferred, "turtle")
         files["reports/validation.txt"] = validation.text.encode("utf-8")
         files["reports/validation.ttl"] = _serialize(validation.report, "turtle")
+        from kg.publish import ontology_html, void_turtle
+
+        files["docs/ontology.html"] = ontology_html(ontology).encode("utf-8")
+        files["void.ttl"] = void_turtle(union, ontology, __version__)
         manifest = {
             "kg_version": __version__,
             "reasoner": reasoning.reasoner,

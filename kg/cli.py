@@ -478,6 +478,99 @@ def push(
     err.print(f"[green]pushed[/] {report}", highlight=False)
 
 
+@app.command()
+def link(
+    with_file: Annotated[Path, typer.Option("--with", help="The other dataset: an RDF file (.ttl .nt .nq .trig .rdf .jsonld), e.g. another paper's graph or a Wikidata extract.")],
+    graph: GraphOpt = Path("build"),
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write the proposals as SSSOM TSV here (default: print them).")] = None,
+    threshold: Annotated[float, typer.Option(help="Lowest label similarity (0-1) for a label-based proposal.")] = 0.9,
+    merge: Annotated[bool, typer.Option("--merge", help="Add the links of --accept to a graph file instead of proposing.")] = False,
+    accept: Annotated[Path | None, typer.Option(help="With --merge: the reviewed SSSOM file whose rows are accepted.")] = None,
+    into: Annotated[Path | None, typer.Option(help="With --merge: the Turtle file to add the links to (default: GRAPH/links.ttl).")] = None,
+) -> None:
+    """Propose links between the graph and another dataset: shared identifiers (Wikidata, ROR,
+    DOI, ORCID, GeoNames) first, then labels (rapidfuzz, guarded by class family), as SSSOM.
+
+    Example:  kg link --graph build --with other.ttl --out proposals.sssom.tsv
+    then, after review:  kg link --graph build --with other.ttl --merge --accept proposals.sssom.tsv
+    """
+    from rich.markup import escape
+
+    from kg.errors import UsageError
+    from kg.link import link as run_link
+    from kg.link import merge as run_merge
+    from kg.link import to_sssom
+
+    try:
+        if merge:
+            if accept is None:
+                raise UsageError("--merge needs --accept FILE (the reviewed SSSOM proposals)")
+            target = into or graph / "links.ttl"
+            added = run_merge(accept, target)
+            err.print(f"[green]merged[/] {added} link(s) into {escape(str(target))}", highlight=False)
+            return
+        proposals = run_link(graph, with_file, threshold)
+        text = to_sssom(proposals, with_file, threshold)
+    except KgError as exc:
+        _fail(exc)
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+    by_id = sum(1 for p in proposals if p.justification == "semapv:MappingChaining")
+    err.print(f"{len(proposals)} proposal(s): {by_id} by shared identifier, {len(proposals) - by_id} by label", highlight=False)
+
+
+@app.command()
+def docs(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write ontology.html into.")] = Path("build/docs"),
+) -> None:
+    """Write the ontology's HTML documentation, generated from its labels, definitions, domains
+    and ranges (works offline; `kg build` also writes it to OUT/docs/ontology.html).
+
+    Example:  kg docs --out site
+    """
+    from rdflib import Graph
+    from rich.markup import escape
+
+    from kg.paths import ontology_file
+    from kg.publish import ontology_html
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "ontology.html"
+    target.write_text(ontology_html(Graph().parse(ontology_file())), encoding="utf-8")
+    err.print(f"wrote {escape(str(target))}", highlight=False)
+
+
+@app.command()
+def export(
+    graph: GraphOpt = Path("build"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonld (compact, with ontology/context.jsonld and schema.org terms).")] = "jsonld",
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).")] = None,
+) -> None:
+    """Export the graph as JSON-LD that schema.org consumers understand (schema:name,
+    schema:sameAs, schema:description... next to our own terms).
+
+    Example:  kg export --graph build --format jsonld --out graph.jsonld
+    """
+    from rdflib import Graph
+
+    from kg.errors import UsageError
+    from kg.paths import ontology_file
+    from kg.publish import export_jsonld, read_graph_dir
+
+    try:
+        if fmt != "jsonld":
+            raise UsageError(f"--format {fmt!r}: only jsonld is supported")
+        text = export_jsonld(read_graph_dir(graph), Graph().parse(ontology_file()))
+    except KgError as exc:
+        _fail(exc)
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+
+
 def run() -> None:
     """Console-script entry point."""
     app()
