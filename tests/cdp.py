@@ -111,7 +111,7 @@ class Page:
         """Poll *expression* until it is truthy and return its value."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            value = self.evaluate(expression, timeout=max(1.0, deadline - time.monotonic()))
             if value:
                 return value
             self._receive(time.monotonic() + interval)
