@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,10 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from kg import __version__
+from kg import __version__, serialize
 from kg.errors import InputError, KgError, UsageError, ValidationFailed
+from kg.graphs import union as union_of
+from kg.graphs import world
 from kg.namespaces import bind_prefixes
 from kg.paths import data_dir, default_paper, ontology_file, shapes_file
 
@@ -113,15 +116,13 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     from kg.validation import validate
 
     ontology, dataset, notes = load_inputs(data, paper, progress)
-    union = Graph()
-    for triple in dataset.triples((None, None, None)):
-        union.add(triple)
+    union = union_of(dataset)
     progress("reasoning")
-    reasoning = reason(ontology, union, reasoner=reasoner)
+    reasoning = reason(ontology, world(union), reasoner=reasoner)
     if reasoning.note:
         notes.append(reasoning.note)
     progress("validating with SHACL")
-    validation = validate(ontology, dataset)
+    validation = validate(ontology, dataset, inferred=reasoning.inferred)
     if not reasoning.consistent:
         raise ValidationFailed(
             f"{reasoning.reasoner} found the ontology and data inconsistent:\n"
@@ -131,7 +132,7 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
         raise ValidationFailed("SHACL validation failed:\n" + validation.text)
     progress("writing the outputs")
     files = _write(out, ontology, dataset, reasoning, validation, notes, viz=viz, progress=progress, input_hash=digest)
-    claims = len({c for c in dataset.contexts() if c.identifier != dataset.default_context.identifier})
+    claims = len({c for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier})
     return BuildResult(out, len(union), claims, len(reasoning.inferred), reasoning.reasoner,
                        reasoning.consistent, validation.conforms, notes, files)
 
@@ -185,37 +186,6 @@ def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
-def trig_bytes(dataset: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order and each graph's triples sorted, so that the
-    same dataset always gives the same bytes (rdflib's own TriG writer orders graphs by hash)."""
-    def body(graph: Graph) -> list[str]:
-        bind_prefixes(graph)
-        text = graph.serialize(format="turtle")
-        return [line for line in text.splitlines() if line and not line.startswith("@prefix")]
-
-    default = Graph()
-    for triple in dataset.default_context:
-        default.add(triple)
-    bind_prefixes(default)
-    header = [line for line in default.serialize(format="turtle").splitlines() if line.startswith("@prefix")]
-    prefixes = {line.split()[1] for line in header}
-    from kg.namespaces import PREFIXES
-
-    header = sorted({f"@prefix {k}: <{v}> ." for k, v in PREFIXES.items()} | set(header))
-    del prefixes
-    lines = header + [""] + body(default) + [""]
-    named = sorted(
-        (c for c in dataset.contexts() if c.identifier != dataset.default_context.identifier),
-        key=lambda c: str(c.identifier),
-    )
-    for graph in named:
-        lines.append(f"<{graph.identifier}> {{")
-        lines += ["    " + line for line in body(graph)]
-        lines.append("}")
-        lines.append("")
-    return ("\n".join(lines)).encode("utf-8")
-
-
 def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validation: Any, notes: list[str],
            *, viz: bool, progress: Progress, input_hash: str = "") -> list[str]:
     parent = out.resolve().parent
@@ -228,12 +198,10 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
         files: dict[str, bytes] = {}
         files["ontology.ttl"] = ontology_file().read_bytes()
         files["shapes.ttl"] = shapes_file().read_bytes()
-        files["data.trig"] = trig_bytes(dataset)
-        union = Graph()
-        for triple in dataset.triples((None, None, None)):
-            union.add(triple)
-        files["data.ttl"] = _serialize(union, "turtle")
-        files["inferred.ttl"] = _serialize(reasoning.inferred, "turtle")
+        files["data.trig"] = serialize.trig(dataset)
+        union = union_of(dataset)
+        files["data.ttl"] = serialize.turtle(union)
+        files["inferred.ttl"] = serialize.turtle(reasoning.inferred)
         files["reports/validation.txt"] = validation.text.encode("utf-8")
         files["reports/validation.ttl"] = _serialize(validation.report, "turtle")
         from kg.publish import ontology_html, void_turtle
@@ -272,16 +240,39 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Replace *out* by *tmp*; the old output survives until the new one is in place."""
+    """Replace *out* by *tmp*; the old output survives until the new one is in place.
+
+    On Linux the two directories are exchanged in one atomic step, so *out* is never missing;
+    elsewhere *out* is renamed aside first, and :func:`_recover` puts it back if a build is
+    killed between the two renames.
+    """
     old = out.parent / f".{out.name}.old"
     if old.exists():
         shutil.rmtree(old)
     if out.exists():
         if not out.is_dir():
             raise KgError(f"{out}: exists and is not a directory")
+        if _exchange(tmp, out):
+            shutil.rmtree(tmp, ignore_errors=True)  # now the old output; if killed here, _recover removes it
+            return
         os.replace(out, old)
     os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (Linux renameat2 RENAME_EXCHANGE); False when unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
 
 def _recover(out: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -44,7 +44,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Entry point; see the commands below."""
 
@@ -52,8 +52,8 @@ def main(
 @app.command()
 def build(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path("build"),
-    paper: Annotated[Optional[Path], typer.Option(help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
-    data: Annotated[Optional[Path], typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
+    paper: Annotated[Path | None, typer.Option(help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
     reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
     viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when OUT is up to date with the inputs.")] = False,
@@ -90,7 +90,7 @@ def query(
     sparql: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a competency question's name (see `kg questions`).")],
     graph: GraphOpt = Path("build"),
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld).")] = "table",
-    endpoint: Annotated[Optional[str], typer.Option(help="Query a remote SPARQL endpoint URL instead of --graph.")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Query a remote SPARQL endpoint URL instead of --graph.")] = None,
 ) -> None:
     """Run a SPARQL query on the graph and print the answer.
 
@@ -210,8 +210,8 @@ def validate(
 
 @app.command()
 def extract(
-    paper: Annotated[Optional[Path], typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
-    data: Annotated[Optional[Path], typer.Option(help="Directory of curated YAML files; the index is written there.")] = None,
+    paper: Annotated[Path | None, typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files; the index is written there.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")] = False,
 ) -> None:
     """Regenerate loaders/data/paper_index.json from the paper: sections, paragraphs, in-text
@@ -232,6 +232,43 @@ def extract(
         err.print(f"[red]{path} is stale[/]: run `kg extract`")
         raise typer.Exit(1)
     err.print(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
+
+
+@app.command()
+def corpus(
+    graph: GraphOpt = Path("build"),
+    copies: Annotated[int, typer.Option("--copies", "-n", help="How many copies of the paper's graph.")] = 10,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path("corpus"),
+) -> None:
+    """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
+
+    Resource IRIs become …/resource/c0042/…; the ontology and shapes are kept once. The output
+    is a graph directory (data.nq) that `kg query` and `kg serve` read. Example:
+      kg corpus --graph build --copies 1000 --out /tmp/corpus1000
+    """
+    from kg.corpus import generate
+
+    try:
+        result = generate(graph, copies, out_dir)
+    except KgError as exc:
+        _fail(exc)
+    err.print(result.summary(), highlight=False)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def bench(ctx: typer.Context) -> None:
+    """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
+
+    Example:  kg bench --graph build --sizes 1,10,100,1000   (kg bench --help for its options)
+    """
+    import runpy
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+    if not script.is_file():
+        err.print(f"[bold red]error:[/] {script}: not found; `kg bench` runs from a source checkout")
+        raise typer.Exit(2)
+    main = runpy.run_path(str(script), run_name="kg_bench")["main"]
+    raise typer.Exit(main(list(ctx.args)))
 
 
 @app.command()
@@ -331,97 +368,6 @@ def path(
                 arrow = f"—{label}→ {name[o]}" if s == step.source else f"←{label}— {name[s]}"
                 out.print(f"  {arrow}   [{where}]", highlight=False, markup=False, soft_wrap=True)
     err.print(f"{len(paths)} shortest path(s) of length {len(paths[0])}", highlight=False)
-
-
-@app.command()
-def serve(
-    graph: GraphOpt = Path("build"),
-    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps the endpoint on this machine.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (HTTP 503).")] = 5.0,
-    cors: Annotated[str | None, typer.Option(help="Allow this browser origin to query (CORS); off by default.")] = None,
-    workers: Annotated[int, typer.Option(help="Query worker processes (each holds the graph).")] = 2,
-    max_body: Annotated[int, typer.Option(help="Largest request body in bytes (HTTP 413 beyond).")] = 1_000_000,
-    max_result: Annotated[int, typer.Option(help="Largest answer in bytes (HTTP 507 beyond).")] = 50_000_000,
-) -> None:
-    """Serve the graph read-only: SPARQL 1.1 Protocol at /sparql, a query page at /, resource
-    pages at /resource/..., the graph page at /graph. Updates and SERVICE are refused; a query is
-    stopped at the time limit; nothing is fetched from the web.
-
-    Example:  kg serve --graph build --port 8000   then open http://127.0.0.1:8000/
-    """
-    from kg.endpoint import Settings
-    from kg.endpoint import serve as run_server
-    from kg.errors import UsageError
-
-    if workers < 1 or timeout <= 0 or max_body < 1 or max_result < 1:
-        _fail(UsageError("--workers, --timeout, --max-body and --max-result must be positive"))
-    settings = Settings(graph, timeout=timeout, workers=workers, max_body_bytes=max_body,
-                        max_result_bytes=max_result, cors_origin=cors)
-    err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False)
-    try:
-        run_server(settings, host=host, port=port)
-    except KgError as exc:
-        _fail(exc)
-
-
-@app.command()
-def push(
-    endpoint: Annotated[str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")],
-    graph: GraphOpt = Path("build"),
-    graph_store: Annotated[bool, typer.Option("--graph-store", help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.")] = False,
-    batch: Annotated[int, typer.Option(help="Triples per INSERT DATA request.")] = 5000,
-) -> None:
-    """Load the graph into an external SPARQL store (Oxigraph server, Fuseki, GraphDB, Virtuoso…),
-    keeping each named graph, through SPARQL 1.1 Update (INSERT DATA in batches) or the Graph Store
-    Protocol. Adds to what the store holds.
-
-    Example:  kg push --graph build --endpoint http://127.0.0.1:7878/update
-    """
-    from kg.client import push as run_push
-
-    try:
-        report = run_push(endpoint, graph, graph_store=graph_store, batch=batch)
-    except KgError as exc:
-        _fail(exc)
-    err.print(f"[green]pushed[/] {report}", highlight=False)
-
-
-@app.command()
-def corpus(
-    graph: GraphOpt = Path("build"),
-    copies: Annotated[int, typer.Option("--copies", "-n", help="How many copies of the paper's graph.")] = 10,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path("corpus"),
-) -> None:
-    """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
-
-    Resource IRIs become …/resource/c0042/…; the ontology and shapes are kept once. The output
-    is a graph directory (data.nq) that `kg query` and `kg serve` read. Example:
-      kg corpus --graph build --copies 1000 --out /tmp/corpus1000
-    """
-    from kg.corpus import generate
-
-    try:
-        result = generate(graph, copies, out_dir)
-    except KgError as exc:
-        _fail(exc)
-    err.print(result.summary(), highlight=False)
-
-
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
-def bench(ctx: typer.Context) -> None:
-    """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
-
-    Example:  kg bench --graph build --sizes 1,10,100,1000   (kg bench --help for its options)
-    """
-    import runpy
-
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
-    if not script.is_file():
-        err.print(f"[bold red]error:[/] {script}: not found; `kg bench` runs from a source checkout")
-        raise typer.Exit(2)
-    main = runpy.run_path(str(script), run_name="kg_bench")["main"]
-    raise typer.Exit(main(list(ctx.args)))
 
 
 @app.command()
@@ -569,6 +515,35 @@ def export(
         sys.stdout.write(text)
     else:
         out_file.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def explain(
+    entity: Annotated[str, typer.Argument(help="An id (ntt-docomo), a res: name, an IRI, or an English label (\"NTT Docomo\").")],
+    graph: GraphOpt = Path("build"),
+    paper: Annotated[Path | None, typer.Option(help="The paper's text, to quote each span (default: ../shared/paper/ when present).")] = None,
+    quote: Annotated[bool, typer.Option(help="Quote the paper's words at each span (read from your copy of the paper at run time).")] = True,
+) -> None:
+    """Print every fact about an entity, with the section and character span of the paper behind it.
+
+    Example:  kg explain "NTT Docomo" --graph build
+    """
+    from kg.explain import as_rows, explain as run_explain, load_paper_text, short
+    from kg.store import GraphStore
+
+    try:
+        store = GraphStore.open(graph)
+        iri, facts = run_explain(store, entity)
+        text = load_paper_text(paper) if quote else None
+    except KgError as exc:
+        _fail(exc)
+    rows = as_rows(facts, text)
+    table = Table(title=f"{short(iri)}: {len(facts)} fact(s)")
+    for column in rows[0] if rows else ["property", "value"]:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    out.print(table)
 
 
 def run() -> None:
