@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV
+from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
 from kg.errors import InputError
@@ -110,7 +110,7 @@ def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
     w = _Writer(index)
     ids = curated.entities
     fallback = _fallback_evidence(curated, index)
-    curation, extraction = MX.curation, MX.extraction
+    curation = MX.curation
     for entity in sorted(ids.values(), key=lambda e: e.id):
         subject = iri(entity.id)
         span = entity.evidence or fallback.get(entity.id)
