@@ -528,7 +528,8 @@ def explain(
 
     Example:  kg explain "NTT Docomo" --graph build
     """
-    from kg.explain import as_rows, explain as run_explain, load_paper_text, short
+    from kg.explain import as_rows, load_paper_text, short
+    from kg.explain import explain as run_explain
     from kg.store import GraphStore
 
     try:
