@@ -13,14 +13,15 @@ from pathlib import Path
 from kg.errors import PaperError
 from kg.paths import PAPER_SHA256
 
-#: The paper's headings in reading order: (section id, heading as printed).
+#: The paper's headings in reading order: (section id, the heading's first words as printed;
+#: the heading runs to the end of its line).
 SECTION_HEADINGS: tuple[tuple[str, str], ...] = (
     ("abstract", "Abstract"),
     ("introduction", "INTRODUCTION"),
     ("mobility-migration-flows", "MOBILITY, MIGRATION, AND FLOWS"),
     ("human-capital-migration-japan", "International Human Capital Migration in Japan"),
     ("migration-policy-japan", "The Features of Migration Policy in Japan"),
-    ("research-training-mexico-japan", "THE DYNAMICS OF RESEARCH AND HUMAN RESOURCE TRAINING IN MEXICO AND JAPAN"),
+    ("research-training-mexico-japan", "THE DYNAMICS OF RESEARCH"),
     ("research-appealing-factor", "Research as an Appealing Factor"),
     ("education-japan", "Training International Human Resources: Education in Japan"),
     ("conclusions", "CONCLUSIONS"),
@@ -112,11 +113,10 @@ def split(path: Path, text: str, digest: str) -> Paper:
     headings: list[tuple[str, Span]] = []
     cursor = 0
     for section_id, heading in SECTION_HEADINGS:
-        match = re.compile(r"(?m)^[ \t]*" + re.escape(heading)).search(text, cursor)
+        match = re.compile(r"(?m)^[ \t]*(" + re.escape(heading) + r"[^\n\d]*?)[ \t]*\d*[ \t]*$").search(text, cursor)
         if match is None:
             raise PaperError(path, f"heading {heading!r} not found after offset {cursor}")
-        start = match.end() - len(heading)
-        headings.append((section_id, Span(start, match.end())))
+        headings.append((section_id, Span(match.start(1), match.end(1))))
         cursor = match.end()
     furniture_at = text.find(FURNITURE_START)
     furniture = None
