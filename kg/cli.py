@@ -390,13 +390,15 @@ def serve(
     from kg.endpoint import Settings
     from kg.endpoint import serve as run_server
     from kg.errors import UsageError
+    from kg.store import graph_files
 
     if workers < 1 or timeout <= 0 or max_body < 1 or max_result < 1:
         _fail(UsageError("--workers, --timeout, --max-body and --max-result must be positive"))
     settings = Settings(graph, timeout=timeout, workers=workers, max_body_bytes=max_body,
                         max_result_bytes=max_result, cors_origin=cors)
-    err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False, soft_wrap=True)
     try:
+        graph_files(graph)
+        err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False, soft_wrap=True)
         run_server(settings, host=host, port=port)
     except KgError as exc:
         _fail(exc)

@@ -401,3 +401,13 @@ def test_json_results_are_w3c_json(endpoint: str) -> None:
     response = HTTP.get(endpoint, params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"})
     data = json.loads(response.text)
     assert data["head"]["vars"] == ["s"] and len(data["results"]["bindings"]) == 1
+
+
+def test_serve_without_a_graph_is_a_clear_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--graph", str(tmp_path / "missing")])
+    assert result.exit_code == 1
+    assert "not a directory" in result.output and "serving" not in result.output
