@@ -141,7 +141,7 @@ def void_graph(union: Graph, ontology: Graph, version: str) -> Graph:
     g.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     g.add((d, DCTERMS.source, RES["mendez-2017"]))
     g.add((d, OWL.versionInfo, Literal(version)))
-    g.add((d, DCAT.version, Literal(version)))
+    g.add((d, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3 term, not in rdflib's DCAT namespace
     g.add((d, VOID.uriSpace, Literal(str(RES))))
     if onto_iri is not None:
         g.add((d, VOID.vocabulary, onto_iri))
