@@ -37,6 +37,8 @@ from kg.workers import WorkerPool
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+#: The most protocol parameters a request may carry (URL and form together); more is refused (400).
+MAX_PARAMS = 100
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -90,6 +92,8 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
 
     async def resource(request: Request) -> Response:
         iri = str(RES) + request.path_params["path"]
+        if not _valid_iri(iri):  # such as a path with spaces or markup: no resource has that name
+            return _html(pages.not_found(iri), status=404)
         wanted = _resource_format(request)
         try:
             if wanted == "html":
@@ -153,6 +157,8 @@ async def _protocol_params(request: Request, cap: int) -> list[tuple[str, str]]:
     """The protocol's parameters from the URL and, for a form POST, the body; a direct POST's body
     becomes a ``query`` parameter. Refuses updates (403) and bodies past *cap* (413)."""
     params = list(request.query_params.multi_items())
+    if len(params) > MAX_PARAMS:
+        raise EndpointError(400, f"too many parameters: at most {MAX_PARAMS}")
     if request.method == "POST":
         media, charset = _content_type(request.headers.get("content-type", ""))
         if media == UPDATE_TYPE:
@@ -167,7 +173,10 @@ async def _protocol_params(request: Request, cap: int) -> list[tuple[str, str]]:
         except UnicodeDecodeError as exc:
             raise EndpointError(400, f"the request body is not UTF-8: {exc}") from None
         if media == FORM:
-            params += parse_qsl(text, keep_blank_values=True)
+            try:
+                params += parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_PARAMS - len(params))
+            except ValueError:
+                raise EndpointError(400, f"too many parameters: at most {MAX_PARAMS}") from None
         else:
             params.append(("query", text))
     names = [name for name, _ in params]
@@ -226,6 +235,16 @@ def _resource_format(request: Request) -> str:
         except EndpointError:
             continue
     return "html"
+
+
+def _valid_iri(iri: str) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def _error(exc: EndpointError) -> Response:
