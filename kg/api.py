@@ -25,7 +25,7 @@ def query(graph: Path | str | GraphStore, sparql: str, *, as_dataframe: bool = F
     be installed: ``pip install 'mxjp-talent-kg[pandas]'``).
 
     >>> import pyoxigraph as ox
-    >>> store = GraphStore.from_rdf('<http://e/a> <http://e/p> 7 .', ox.RdfFormat.N_TRIPLES)
+    >>> store = GraphStore.from_rdf('<http://e/a> <http://e/p> 7 .', ox.RdfFormat.TURTLE)
     >>> query(store, "SELECT ?o WHERE { ?s ?p ?o }")
     [{'o': 7}]
     """
