@@ -416,14 +416,14 @@ def _cq_medians(report: dict[str, Any]) -> dict[str, float | None]:
     return {name: r.get("median_ms") for name, r in report.get("cq", {}).items()}
 
 
-def growing(results: Results) -> dict[str, tuple[int, int]]:
+def growing(results: Results, prefix: str = "N=") -> dict[str, tuple[int, int]]:
     """Questions whose answer, or whose work, grows with the corpus: name -> (rows at the smallest N,
     at the largest). The work grows when the median latency grows more than tenfold."""
-    sizes = sorted(int(k[2:]) for k in results.engines if k.startswith("N="))
+    sizes = sorted(int(k[len(prefix):]) for k in results.engines if k.startswith(prefix))
     if len(sizes) < 2:
         return {}
-    low = results.engines[f"N={sizes[0]}"].get("oxigraph", {}).get("cq", {})
-    high = results.engines[f"N={sizes[-1]}"].get("oxigraph", {}).get("cq", {})
+    low = results.engines[f"{prefix}{sizes[0]}"].get("oxigraph", {}).get("cq", {})
+    high = results.engines[f"{prefix}{sizes[-1]}"].get("oxigraph", {}).get("cq", {})
     def grows(a: dict[str, Any], b: dict[str, Any]) -> bool:
         slower = b.get("median_ms", 0) > max(5.0, 10 * a.get("median_ms", float("inf")))
         return b.get("size", 0) > a.get("size", 0) or slower
@@ -440,37 +440,43 @@ def check_targets(results: Results) -> list[dict[str, Any]]:
         targets.append({"target": name, "status": "PASS" if ok else ("SKIP" if ok is None else "MISS"),
                         "detail": detail})
 
-    hundred = results.engines.get("N=100", {})
-    if "oxigraph" in hundred and "rdflib" in hundred and "cq" in hundred["rdflib"]:
-        ratios = speedups(hundred["oxigraph"], hundred["rdflib"])
-        misses = {n: r for n, r in ratios.items() if r[0] < CQ_SPEEDUP}
-        worst = min(ratios.items(), key=lambda kv: kv[1][0]) if ratios else ("-", (0.0, ""))
-        add(f"every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", not misses,
-            f"slowest ratio {worst[1][1]}{worst[1][0]:.0f}x ({worst[0]}); {len(misses)} of {len(ratios)} below"
-            + (": " + ", ".join(f"{n} {r[1]}{r[0]:.0f}x" for n, r in sorted(misses.items())) if misses else ""))
-    else:
-        add(f"every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", None, "not measured (size 100 not run)")
-    thousand = results.engines.get("N=1000", {}).get("oxigraph")
-    if thousand and "error" not in thousand:
-        add(f"1000 papers loaded in <= {LOAD_SECONDS:.0f} s", thousand["load_s"] <= LOAD_SECONDS,
-            f"{thousand['load_s']:.1f} s for {thousand['quads']:,} quads")
-        add(f"1000 papers: peak memory < {MEMORY_MB:.0f} MB", thousand["rss_peak_mb"] < MEMORY_MB,
-            f"{thousand['rss_peak_mb']:.0f} MB peak RSS (loaded: {thousand['rss_loaded_mb']:.0f} MB)")
-        meds = {n: m for n, m in _cq_medians(thousand).items() if m is not None}
-        grow = growing(results)
-        fixed = {n: m for n, m in meds.items() if n not in grow}
-        slow_fixed = {n: m for n, m in fixed.items() if m > CQ_MS}
-        slow_grow = {n: m for n, m in meds.items() if n in grow and m > CQ_MS}
-        median_all = statistics.median(meds.values()) if meds else float("nan")
-        add(f"1000 papers: CQ median <= {CQ_MS:.0f} ms", median_all <= CQ_MS and not slow_fixed,
-            f"median over CQs {median_all:.1f} ms; max {max(meds.values()):.1f} ms; "
-            f"{len(slow_fixed)} fixed-answer CQ(s) over {CQ_MS:.0f} ms"
-            + (" (" + ", ".join(f"{n} {m:.0f} ms" for n, m in sorted(slow_fixed.items())) + ")" if slow_fixed else "")
-            + (f"; {len(slow_grow)} CQ(s) whose answer grows with the corpus over it: "
-               + ", ".join(f"{n} {m:.0f} ms ({grow[n][0]}->{grow[n][1]} rows)" for n, m in sorted(slow_grow.items()))
-               if slow_grow else ""))
-    else:
-        add("1000 papers: load, memory, CQ latency", None, "not measured (size 1000 not run)")
+    scale = results.meta.get("scale_graph", results.meta.get("graph", ""))
+    series = [("N=", "")] + ([("paper graph x", "full paper graph: ")] if any(k.startswith("paper graph x")
+                                                                              for k in results.engines) else [])
+    for prefix, label in series:
+        if prefix == "N=" and len(series) > 1:
+            label = f"{scale} corpus: "
+        hundred = results.engines.get(f"{prefix}100", {})
+        if "oxigraph" in hundred and "rdflib" in hundred and "cq" in hundred["rdflib"]:
+            ratios = speedups(hundred["oxigraph"], hundred["rdflib"])
+            misses = {n: r for n, r in ratios.items() if r[0] < CQ_SPEEDUP}
+            worst = min(ratios.items(), key=lambda kv: kv[1][0]) if ratios else ("-", (0.0, ""))
+            add(f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", not misses,
+                f"slowest ratio {worst[1][1]}{worst[1][0]:.0f}x ({worst[0]}); {len(misses)} of {len(ratios)} below"
+                + (": " + ", ".join(f"{n} {r[1]}{r[0]:.0f}x" for n, r in sorted(misses.items())) if misses else ""))
+        else:
+            add(f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", None, "not measured (size 100 not run)")
+        thousand = results.engines.get(f"{prefix}1000", {}).get("oxigraph")
+        if thousand and "error" not in thousand:
+            add(f"{label}1000 papers loaded in <= {LOAD_SECONDS:.0f} s", thousand["load_s"] <= LOAD_SECONDS,
+                f"{thousand['load_s']:.1f} s for {thousand['quads']:,} quads")
+            add(f"{label}1000 papers: peak memory < {MEMORY_MB:.0f} MB", thousand["rss_peak_mb"] < MEMORY_MB,
+                f"{thousand['rss_peak_mb']:.0f} MB peak RSS (loaded: {thousand['rss_loaded_mb']:.0f} MB)")
+            meds = {n: m for n, m in _cq_medians(thousand).items() if m is not None}
+            grow = growing(results, prefix)
+            fixed = {n: m for n, m in meds.items() if n not in grow}
+            slow_fixed = {n: m for n, m in fixed.items() if m > CQ_MS}
+            slow_grow = {n: m for n, m in meds.items() if n in grow and m > CQ_MS}
+            median_all = statistics.median(meds.values()) if meds else float("nan")
+            add(f"{label}1000 papers: CQ median <= {CQ_MS:.0f} ms", median_all <= CQ_MS and not slow_fixed,
+                f"median over CQs {median_all:.1f} ms; max {max(meds.values()):.1f} ms; "
+                f"{len(slow_fixed)} fixed-answer CQ(s) over {CQ_MS:.0f} ms"
+                + (" (" + ", ".join(f"{n} {m:.0f} ms" for n, m in sorted(slow_fixed.items())) + ")" if slow_fixed else "")
+                + (f"; {len(slow_grow)} CQ(s) whose answer or work grows with the corpus over it: "
+                   + ", ".join(f"{n} {m:.0f} ms ({grow[n][0]}->{grow[n][1]} rows)" for n, m in sorted(slow_grow.items()))
+                   if slow_grow else ""))
+        else:
+            add(f"{label}1000 papers: load, memory, CQ latency", None, "not measured (size 1000 not run)")
     if results.cold:
         c = results.cold
         add(f"`kg query` cold start within {COLD_RATIO}x of `import rdflib`", c["ratio"] <= COLD_RATIO,
@@ -631,6 +637,9 @@ def markdown(results: Results) -> str:
                       "", f"Query: `{e['query']}`"]
         else:
             lines.append(f"Skipped: {e.get('skipped')}")
+    notes = HERE / "notes.md"  # hand-written reading of the numbers, kept across runs
+    if notes.is_file():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -649,16 +658,19 @@ def plot(results: Results, path: Path) -> bool:
         return False
     ox = [results.engines[f"N={n}"]["oxigraph"] for n in sizes]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
-    axes[0].plot(sizes, [r["load_s"] for r in ox], "o-", label="Oxigraph")
+    corpus = results.meta.get("scale_graph", "corpus")
+    axes[0].plot(sizes, [r["load_s"] for r in ox], "o-", color="C0", label=f"Oxigraph, {corpus}")
     rd = [(n, results.engines[f"N={n}"].get("rdflib", {}).get("load_s")) for n in sizes]
     rd = [(n, s) for n, s in rd if s]
     if rd:
-        axes[0].plot([n for n, _ in rd], [s for _, s in rd], "s--", label="rdflib")
+        axes[0].plot([n for n, _ in rd], [s for _, s in rd], "s--", color="C1", label=f"rdflib, {corpus}")
     extra = sorted((int(k.rsplit("x", 1)[1]), v["oxigraph"]) for k, v in results.engines.items()
                    if k.startswith("paper graph x") and "load_s" in v.get("oxigraph", {}))
     if extra:
-        axes[0].plot([n for n, _ in extra], [r["load_s"] for _, r in extra], "^-.", label="Oxigraph, full paper graph")
-        axes[2].plot([n for n, _ in extra], [r["rss_peak_mb"] for _, r in extra], "^-.", label="Oxigraph, full paper graph")
+        axes[0].plot([n for n, _ in extra], [r["load_s"] for _, r in extra], "^-.", color="C2", label="Oxigraph, full paper graph")
+        axes[2].plot([n for n, _ in extra], [r["rss_peak_mb"] for _, r in extra], "^-.", color="C2", label="Oxigraph, full paper graph")
+        axes[1].plot([n for n, _ in extra], [statistics.median([v for v in _cq_medians(r).values() if v]) for _, r in extra],
+                     "k^-.", lw=1.5, label="median over CQs, full paper graph")
     axes[0].axhline(LOAD_SECONDS, color="grey", lw=0.8, ls=":", label=f"target {LOAD_SECONDS:.0f} s")
     axes[0].set(xscale="log", yscale="log", xlabel="papers", ylabel="load time (s)", title="Load")
     grow = growing(results)
@@ -668,16 +680,16 @@ def plot(results: Results, path: Path) -> bool:
             axes[1].plot(sizes, ys, "-", lw=1.2 if name in grow else 0.8, alpha=0.9 if name in grow else 0.45,
                          label=name if name in grow else None)
     axes[1].plot(sizes, [statistics.median([v for v in _cq_medians(r).values() if v]) for r in ox], "k-o", lw=2,
-                 label="median over CQs")
+                 label=f"median over CQs, {corpus}")
     axes[1].axhline(CQ_MS, color="grey", lw=0.8, ls=":", label=f"target {CQ_MS:.0f} ms")
     axes[1].set(xscale="log", yscale="log", xlabel="papers", ylabel="median latency (ms)",
-                title="Competency questions (Oxigraph)")
+                title=f"Competency questions (Oxigraph; thin lines: {corpus})")
     axes[1].legend(fontsize=6, loc="upper left")
-    axes[2].plot(sizes, [r["rss_peak_mb"] for r in ox], "o-", label="Oxigraph")
+    axes[2].plot(sizes, [r["rss_peak_mb"] for r in ox], "o-", color="C0", label=f"Oxigraph, {corpus}")
     rm = [(n, results.engines[f"N={n}"].get("rdflib", {}).get("rss_peak_mb")) for n in sizes]
     rm = [(n, s) for n, s in rm if s]
     if rm:
-        axes[2].plot([n for n, _ in rm], [s for _, s in rm], "s--", label="rdflib")
+        axes[2].plot([n for n, _ in rm], [s for _, s in rm], "s--", color="C1", label=f"rdflib, {corpus}")
     axes[2].axhline(MEMORY_MB, color="grey", lw=0.8, ls=":", label=f"target {MEMORY_MB:.0f} MB")
     axes[2].set(xscale="log", yscale="log", xlabel="papers", ylabel="peak RSS (MB)", title="Memory")
     for ax in (axes[0], axes[2]):
