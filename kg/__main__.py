@@ -1,3 +1,3 @@
-from kg.cli import run
+from kg.entry import main
 
-run()
+main()

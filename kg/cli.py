@@ -97,55 +97,12 @@ def query(
     CSV and TSV follow the W3C SPARQL 1.1 results formats. Example:
       kg query --graph build --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     """
-    from kg.queries import resolve
+    from kg.query_command import run_query
 
     try:
-        text = resolve(sparql)
-        if endpoint:
-            from kg.client import remote_query
-
-            sys.stdout.buffer.write(remote_query(endpoint, text, fmt))
-            return
-        from kg.store import GraphStore
-
-        store = GraphStore.open(graph)
-        _print_result(store.query(text), fmt)
+        run_query(sparql, graph, fmt, endpoint)
     except KgError as exc:
         _fail(exc)
-
-
-def _print_result(result: object, fmt: str) -> None:
-    import pyoxigraph as ox
-
-    from kg.errors import UsageError
-    from kg.results import GRAPH_FORMATS, RESULT_FORMATS, serialize, short
-
-    if isinstance(result, ox.QueryTriples):
-        if fmt not in GRAPH_FORMATS and fmt != "table":
-            raise UsageError(f"--format {fmt!r}: a CONSTRUCT or DESCRIBE answer is written as turtle, ntriples or jsonld")
-        sys.stdout.buffer.write(serialize(result, "turtle" if fmt == "table" else fmt))
-        return
-    if fmt != "table":
-        if fmt not in RESULT_FORMATS:
-            raise UsageError(f"--format {fmt!r}: choose table, csv, tsv, json or xml")
-        sys.stdout.buffer.write(serialize(result, fmt))
-        return
-    if isinstance(result, ox.QueryBoolean):
-        out.print("yes" if bool(result) else "no")
-        return
-    from kg.namespaces import PREFIXES  # imports rdflib: only the table needs it
-
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
-    table = Table(show_lines=False)
-    names = [v.value for v in result.variables]  # type: ignore[attr-defined]
-    for name in names:
-        table.add_column(name, overflow="fold")
-    count = 0
-    for solution in result:  # type: ignore[attr-defined]
-        table.add_row(*(short(solution[n], prefixes) for n in names))
-        count += 1
-    out.print(table)
-    err.print(f"{count} row(s)")
 
 
 @app.command()

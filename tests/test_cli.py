@@ -76,3 +76,18 @@ def test_stats(mini_graph: Path) -> None:
     result = runner.invoke(app, ["stats", "--graph", str(mini_graph)])
     assert result.exit_code == 0
     assert "mx:Company" in result.output and "rdfs:label" in result.output
+
+
+def test_fast_query_path_answers_like_the_full_cli_and_loads_no_cli_framework(mini_graph: Path) -> None:
+    sparql = "SELECT ?s WHERE { ?s a <https://w3id.org/mxjp-talent/ontology#Country> } ORDER BY ?s"
+    full = runner.invoke(app, ["query", "--graph", str(mini_graph), "--format", "csv", sparql])
+    probe = (
+        "import sys, runpy; sys.argv = ['kg', 'query', '--graph', sys.argv[1], '--format', 'csv', sys.argv[2]]\n"
+        "try:\n    runpy.run_module('kg', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('typer', 'pydantic', 'rich', 'rdflib', 'owlready2', 'networkx', 'pyvis', 'pyshacl') if m in sys.modules)\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    fast = subprocess.run([sys.executable, "-c", probe, str(mini_graph), sparql], capture_output=True, text=True)
+    assert fast.stdout == full.stdout and "japan" in fast.stdout
+    assert fast.stderr.strip().endswith("HEAVY="), fast.stderr
