@@ -1,8 +1,10 @@
 """A synthetic corpus for scale tests: the paper's graph repeated N times under distinct IRIs.
 
-Every IRI under ``https://w3id.org/mxjp-talent/resource/`` is rewritten with a per-copy path
-segment (``…/resource/c0042/…``) and every blank node label gets a per-copy prefix, so that the
-N copies share no node except the ontology's and the reused vocabularies' terms. The vocabulary
+Copy 0 is the paper's graph itself, with its IRIs unchanged, so that questions anchored on a
+named resource (``res:mexico``) still find the paper's answer in the corpus. In every other copy,
+each IRI under ``https://w3id.org/mxjp-talent/resource/`` is rewritten with a per-copy path
+segment (``…/resource/c0042/…``); every blank node label gets a per-copy prefix. The N copies
+share no node except the ontology's and the reused vocabularies' terms. The vocabulary
 files of a build (``ontology.ttl``, ``shapes.ttl``) are written once, unchanged, and so is every
 data quad that mentions no resource and no blank node (it would be the same in every copy).
 
@@ -141,7 +143,8 @@ def generate(graph: Path | str, copies: int, out: Path | str,
             sink.write(shared)
             for index in range(copies):
                 name = copy_name(index, copies)
-                sink.write(text.replace(_IRI_MARK, name + "/").replace(_BNODE_MARK, name + "x"))
+                segment = "" if index == 0 else name + "/"
+                sink.write(text.replace(_IRI_MARK, segment).replace(_BNODE_MARK, name + "x"))
                 if progress is not None and (index + 1) % 100 == 0:
                     progress(index + 1)
         result = CorpusResult(str(out), copies, per_copy, shared_count, sorted(p.name for p in vocabulary),
