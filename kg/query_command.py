@@ -54,9 +54,7 @@ def print_result(result: Any, fmt: str) -> None:
     if isinstance(result, ox.QueryBoolean):
         out.print("yes" if bool(result) else "no")
         return
-    from kg.namespaces import PREFIXES  # imports rdflib: only the table needs it
-
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    from kg.prefixes import PREFIX_IRIS as prefixes
     table = Table(show_lines=False)
     names = [v.value for v in result.variables]
     for name in names:

@@ -91,3 +91,15 @@ def test_fast_query_path_answers_like_the_full_cli_and_loads_no_cli_framework(mi
     fast = subprocess.run([sys.executable, "-c", probe, str(mini_graph), sparql], capture_output=True, text=True)
     assert fast.stdout == full.stdout and "japan" in fast.stdout
     assert fast.stderr.strip().endswith("HEAVY="), fast.stderr
+
+
+def test_table_output_loads_neither_rdflib_nor_typer(mini_graph: Path) -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['kg', 'query', '--graph', sys.argv[1], 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }']\n"
+        "try:\n    runpy.run_module('kg', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write('HEAVY=' + ','.join(m for m in ('typer', 'pydantic', 'rdflib') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(mini_graph)], capture_output=True, text=True)
+    assert "┃ n" in run.stdout or "n " in run.stdout
+    assert run.stderr.strip().endswith("HEAVY="), run.stderr

@@ -51,3 +51,10 @@ def test_the_card_concepts_are_first_class() -> None:
 def test_residence_status_has_its_japanese_name() -> None:
     g = _ontology()
     assert any(label.language == "ja" for label in g.objects(MX.ResidenceStatus, RDFS.label))  # type: ignore[attr-defined]
+
+
+def test_plain_prefix_table_agrees_with_the_namespaces() -> None:
+    from kg.namespaces import PREFIXES
+    from kg.prefixes import PREFIX_IRIS
+
+    assert {k: str(v) for k, v in PREFIXES.items()} == PREFIX_IRIS
