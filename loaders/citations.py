@@ -111,3 +111,35 @@ def _narrative(text: str) -> Iterator[InTextCitation]:
             pages=_pages(match.group("pages")),
             form="narrative",
         )
+
+
+_ABBREVIATIONS = ("p.", "pp.", "al.", "e.g.", "i.e.", "Co.", "Inc.", "Ltd.", "S.A.", "C.V.", "Dr.", "vs.", "No.")
+
+
+def _is_boundary(text: str, i: int) -> bool:
+    """Whether the character at *i* ends a sentence: ``.?!`` then white space, not an abbreviation."""
+    if text[i] not in ".?!" or (i + 1 < len(text) and not text[i + 1].isspace()):
+        return False
+    word = text[max(0, text.rfind(" ", 0, i) + 1) : i + 1].lstrip("(")
+    return word not in _ABBREVIATIONS
+
+
+def sentence_bounds(text: str, start: int, end: int, *, limit: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The ``[start, end)`` offsets of the sentence holding the span ``[start, end)``, within
+    *limit* (a paragraph) when given. Periods inside the span itself (``p. 45``) do not count.
+
+    >>> text = "One (Cohen et al., 2002). Two grows (Sassen, 2014, p. 198). Three."
+    >>> s, e = sentence_bounds(text, 37, 57)
+    >>> text[s:e]
+    'Two grows (Sassen, 2014, p. 198).'
+    """
+    low, high = limit if limit else (0, len(text))
+    s = start
+    while s > low and not _is_boundary(text, s - 1):
+        s -= 1
+    while s < start and text[s].isspace():
+        s += 1
+    e = end
+    while e < high and not _is_boundary(text, e):
+        e += 1
+    return s, min(e + 1, high)

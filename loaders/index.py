@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from loaders.citations import find_citations
+from loaders.citations import find_citations, sentence_bounds
 from loaders.curated import Curated
 from loaders.paper import Paper
 
@@ -56,6 +56,13 @@ def _mentions(paper: Paper, curated: Curated) -> list[Mention]:
     return [Mention(entity, s, e) for (s, e), entity in sorted(found.items())]
 
 
+def _sentence(paper: Paper, citation: Any) -> tuple[int, int]:
+    """The sentence around a citation, within its paragraph."""
+    limit = next(((p.span.start, p.span.end) for p in paper.paragraphs
+                  if p.span.start <= citation.start < p.span.end), None)
+    return sentence_bounds(paper.text, citation.start, citation.end, limit=limit)
+
+
 def build_index(paper: Paper, curated: Curated) -> dict[str, Any]:
     """The index of *paper* as plain data, ready for JSON."""
     return {
@@ -69,7 +76,8 @@ def build_index(paper: Paper, curated: Curated) -> dict[str, Any]:
         ],
         "paragraphs": [{"id": p.id, "section": p.section, "span": [p.span.start, p.span.end]} for p in paper.paragraphs],
         "citations": [
-            {k: v for k, v in asdict(c).items()} | {"authors": list(c.authors)} for c in find_citations(paper.text)
+            {k: v for k, v in asdict(c).items()} | {"authors": list(c.authors), "sentence": list(_sentence(paper, c))}
+            for c in find_citations(paper.text)
         ],
         "mentions": [asdict(m) for m in _mentions(paper, curated)],
     }
@@ -94,12 +102,12 @@ def dumps(index: dict[str, Any]) -> str:
 #: The largest index read, in bytes (the paper's is about 45 KB).
 MAX_BYTES = 5 * 1024 * 1024
 
-_SPAN_KEYS = {"sections": ("heading", "span"), "paragraphs": ("span",), "citations": (), "mentions": ()}
+_SPAN_KEYS = {"sections": ("heading", "span"), "paragraphs": ("span",), "citations": ("sentence",), "mentions": ()}
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "sections": {"id": str, "heading": list, "span": list},
     "paragraphs": {"id": str, "section": str, "span": list},
     "citations": {"authors": list, "start": int, "end": int, "year": int, "et_al": bool, "form": str,
-                  "pages": (str, type(None))},
+                  "pages": (str, type(None)), "sentence": list},
     "mentions": {"entity": str, "start": int, "end": int},
 }
 

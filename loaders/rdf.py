@@ -254,36 +254,60 @@ def _structure(w: _Writer, index: dict[str, Any]) -> None:
                 tuple(paragraph["span"]), MX.extraction)  # type: ignore[arg-type]
 
 
-def _sentence(index: dict[str, Any], start: int, end: int) -> tuple[int, int]:
+def _paragraph(index: dict[str, Any], offset: int) -> tuple[int, int]:
     for paragraph in index["paragraphs"]:
         ps, pe = paragraph["span"]
-        if ps <= start < pe:
+        if ps <= offset < pe:
             return ps, pe
-    return start, end
+    return offset, offset + 1
+
+
+def _fact_claims(curated: Curated) -> list[tuple[tuple[int, int], URIRef]]:
+    """The curated claims with their own evidence spans (an entity's description, each fact with
+    its own span), for linking citations to what they support."""
+    out = []
+    for entity in sorted(curated.entities.values(), key=lambda e: e.id):
+        if entity.kind == "entity" and entity.evidence is not None and entity.type not in ("Person", "Paper"):
+            out.append((entity.evidence, resource("claim", entity.id)))
+        for fact in entity.facts:
+            if fact.evidence is not None:
+                target = fact.obj if fact.obj is not None else slug(str(fact.value))
+                out.append((fact.evidence, resource("claim", entity.id, slug(fact.predicate), target)))
+    return out
 
 
 def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
+    """Each in-text citation, linked to the figures it is the source of and to the curated facts
+    stated in the same sentence (``mx:citedFor``), typed with its CiTO function where clear."""
     resolved = _resolve(curated, index)
     observations = curated.of_kind("observation")
+    facts = _fact_claims(curated)
     for citation, (span, work_id) in zip(index["citations"], resolved, strict=True):
         node = resource("citation", work_id, str(span[0]))
-        ps, pe = _sentence(index, *span)
-        supported = sorted(
+        ss, se = citation["sentence"]
+        # a figure whose curated source is this work counts when it lies in the citation's
+        # paragraph (papers often cite once at the end of a paragraph of figures); a fact
+        # only when it is stated in the citation's own sentence
+        ps, pe = _paragraph(index, span[0])
+        sourced = sorted(
             o.id for o in observations
             if work_id in o.extra["refs"].get("source", []) and o.evidence and ps <= o.evidence[0] < pe
         )
+        stated = sorted({claim for (fs, fe), claim in facts if fs < se and fe > ss}, key=str)
+        function = CITO.citesAsDataSource if sourced else CITO.citesForInformation if stated else CITO.cites
         triples: list[tuple[Node, Node, Node]] = [
             (node, RDF.type, MX.Citation),
             (node, CITO.hasCitingEntity, w.paper),
             (node, CITO.hasCitedEntity, iri(work_id)),
-            (node, CITO.hasCitationCharacterization, CITO.citesAsDataSource if supported else CITO.cites),
+            (node, CITO.hasCitationCharacterization, function),
             (node, MX.citationForm, Literal(citation["form"])),
             (node, RDFS.label, Literal(f"{' & '.join(citation['authors'])} {citation['year']}"
                                         + (f", p. {citation['pages']}" if citation["pages"] else ""), lang="en")),
         ]
         if citation["pages"]:
             triples.append((node, MX.pages, Literal(citation["pages"])))
-        triples += [(node, MX.citedFor, iri(o)) for o in supported]
+        triples += [(node, MX.citedFor, iri(o)) for o in sourced]
+        triples += [(node, MX.citedFor, claim) for claim in stated]
         w.claim(resource("claim", "citation", work_id, str(span[0])), triples, span, MX.extraction)
 
 
