@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, Graph, URIRef
 
 from kg.errors import InputError
 from kg.namespaces import EXTERNAL_PROPERTIES, MX
@@ -101,14 +101,6 @@ class Vocabulary:
 
     def is_class(self, name: str) -> bool:
         return name in self.classes
-
-    def subclasses_of(self, ontology: Graph, name: str) -> frozenset[str]:
-        ns = str(MX._NS)
-        found = {name}
-        for sub in ontology.transitive_subjects(RDFS.subClassOf, MX[name]):
-            if str(sub).startswith(ns):
-                found.add(str(sub)[len(ns) :])
-        return frozenset(found)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: Where, what: str) -> Any:
