@@ -122,7 +122,7 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if reasoning.note:
         notes.append(reasoning.note)
     progress("validating with SHACL")
-    validation = validate(ontology, dataset, inferred=reasoning.inferred)
+    validation = validate(ontology, dataset, inferred=reasoning.inferred, union=union)
     if not reasoning.consistent:
         raise ValidationFailed(
             f"{reasoning.reasoner} found the ontology and data inconsistent:\n"
@@ -131,7 +131,8 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if not validation.conforms:
         raise ValidationFailed("SHACL validation failed:\n" + validation.text)
     progress("writing the outputs")
-    files = _write(out, ontology, dataset, reasoning, validation, notes, viz=viz, progress=progress, input_hash=digest)
+    files = _write(out, ontology, dataset, union, reasoning, validation, notes, viz=viz, progress=progress,
+                   input_hash=digest)
     claims = len({c for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier})
     return BuildResult(out, len(union), claims, len(reasoning.inferred), reasoning.reasoner,
                        reasoning.consistent, validation.conforms, notes, files)
@@ -186,7 +187,7 @@ def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
-def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validation: Any, notes: list[str],
+def _write(out: Path, ontology: Graph, dataset: Dataset, union: Graph, reasoning: Any, validation: Any, notes: list[str],
            *, viz: bool, progress: Progress, input_hash: str = "") -> list[str]:
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -199,7 +200,6 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
         files["ontology.ttl"] = ontology_file().read_bytes()
         files["shapes.ttl"] = shapes_file().read_bytes()
         files["data.trig"] = serialize.trig(dataset)
-        union = union_of(dataset)
         files["data.ttl"] = serialize.turtle(union)
         files["inferred.ttl"] = serialize.turtle(reasoning.inferred)
         files["reports/validation.txt"] = validation.text.encode("utf-8")
@@ -232,11 +232,27 @@ def _write(out: Path, ontology: Graph, dataset: Dataset, reasoning: Any, validat
                 pass
             else:
                 write_page(tmp, tmp / "graph.html")
+        kept = _keep_user_files(out, tmp)
+        if kept:
+            notes.append(f"kept file(s) the build does not write: {', '.join(kept)}")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def _keep_user_files(out: Path, tmp: Path) -> list[str]:
+    """Copy into the new output the top-level files of the old one that the build does not write,
+    such as links merged by ``kg link --merge`` or ``analytics.ttl``: a rebuild must not lose them."""
+    kept: list[str] = []
+    if not out.is_dir():
+        return kept
+    for path in sorted(out.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and not (tmp / path.name).exists():
+            shutil.copy2(path, tmp / path.name)
+            kept.append(path.name)
+    return kept
 
 
 def _swap(tmp: Path, out: Path) -> None:

@@ -427,7 +427,12 @@ def _curie(iri: str, prefixes: dict[str, str]) -> str:
 
 
 def _namespace(iri: str) -> str:
-    cut = max(iri.rfind("/"), iri.rfind("#"))
+    """The IRI up to its last ``/`` or ``#`` that leaves a non-empty local name.
+
+    >>> _namespace("http://example.org/place/japan/"), _namespace("http://example.org/p#x")
+    ('http://example.org/place/', 'http://example.org/p#')
+    """
+    cut = max(iri.rfind("/", 0, len(iri) - 1), iri.rfind("#", 0, len(iri) - 1))
     return iri[: cut + 1]
 
 

@@ -50,7 +50,7 @@ def print_result(result: Any, fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    out, err = Console(), Console(stderr=True)
+    out, err = Console(markup=False), Console(stderr=True)
     if isinstance(result, ox.QueryBoolean):
         out.print("yes" if bool(result) else "no")
         return

@@ -25,20 +25,22 @@ class ValidationResult:
 
 
 def validate(ontology: Graph, dataset: Dataset, *, inferred: Graph | None = None,
-             shapes: Path | None = None) -> ValidationResult:
+             shapes: Path | None = None, union: Graph | None = None) -> ValidationResult:
     """Validate the union of *dataset* against the SHACL shapes, and run the quality checks.
 
     With *inferred* (the reasoner's materialised triples, superclasses included) the shapes
     see asserted plus inferred triples and pySHACL runs no inference of its own; without it,
-    pySHACL applies RDFS inference. The inputs are not changed (``inplace=False``).
+    pySHACL applies RDFS inference. *union*, when the caller has it, is the union of *dataset*
+    (computed here otherwise). The inputs are not changed (``inplace=False``).
     """
     from pyshacl import validate as shacl_validate
 
-    union = union_of(dataset)
+    data = Graph()
+    data += union if union is not None else union_of(dataset)
     if inferred is not None:
-        union += inferred
+        data += inferred
     conforms, report, text = shacl_validate(
-        union,
+        data,
         shacl_graph=Graph().parse(shapes or shapes_file()),
         ont_graph=None if inferred is not None else ontology,
         inference="none" if inferred is not None else "rdfs",

@@ -119,6 +119,11 @@ class WorkerPool:
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             raise EndpointError(500, "the query worker died while running the query (out of memory?)") from None
+        except asyncio.CancelledError:
+            # the request went away (client gone, shutdown) mid-query: the worker may still be
+            # busy with it, so replace it rather than lose it from the pool
+            self._replace(worker)
+            raise
         idle.put_nowait(worker)
         if answer[0] == "ok":
             return answer[1]

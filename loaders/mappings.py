@@ -30,7 +30,8 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.namespaces import MX, OA, expand, resource, slug
+from kg.namespaces import MX, OA, RES, expand, resource, slug
+from loaders.index import section_at
 
 #: Columns every mapping row must have (``see_also`` and any other SSSOM column are optional).
 REQUIRED_COLUMNS = (
@@ -122,6 +123,8 @@ def _header(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
     text = "\n".join(line[1:].removeprefix(" ") if line.startswith("# ") else line[1:] for line in lines[:count])
     try:
         metadata = yaml.safe_load(text) if text.strip() else {}
+    except ValueError as exc:  # a well-formed but impossible value, such as a 2024-02-30 date
+        raise InputError(path, f"the metadata header holds an impossible value: {exc}", 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, f"the metadata header is not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -231,7 +234,10 @@ class Identifier:
 def read_identifiers(path: Path | str, known_ids: Iterable[str]) -> list[Identifier]:
     """Read ``identifiers.tsv`` (``#`` comment lines, then a header: subject_id, property, value, see_also, comment)."""
     path = Path(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read: {exc}") from None
     known = set(known_ids)
     first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     if first >= len(lines):
@@ -322,7 +328,7 @@ def _discrepancy(item: Any, known: set[str], seen: set[str], paper_length: int |
     if ident in seen:
         raise fail(f"duplicate id {ident!r}", "id")
     seen.add(ident)
-    if item["entity"] not in known:
+    if not isinstance(item["entity"], str) or item["entity"] not in known:
         raise fail(f"entity {item['entity']!r} is not a curated id", "entity")
     try:
         prop = _property(str(item["property"]))
@@ -488,8 +494,6 @@ def _add_span(dataset: Dataset, node: URIRef, span: tuple[int, int], paper: URIR
     dataset.add((node, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
     dataset.add((node, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     dataset.add((node, MX.partOf, paper))
-    for section in index.get("sections", []):
-        s, e = section["span"]
-        if s <= start < e:
-            dataset.add((node, MX.inSection, resource("section", section["id"])))
-            break
+    section = section_at(index, start) if "sections" in index else None
+    if section:
+        dataset.add((node, MX.inSection, RES[f"section-{section}"]))

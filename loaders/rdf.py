@@ -18,6 +18,7 @@ from rdflib.term import Node
 from kg.errors import InputError
 from kg.namespaces import CITO, FABIO, MX, OA, QB, RES, expand, resource, slug
 from loaders.curated import Curated, Entity, Fact
+from loaders.index import section_at
 
 PAPER_ID = "mendez-2017"
 SCHEMES = {"ResidenceStatus": MX.ResidenceStatusScheme, "Concept": MX.ConceptScheme, "Factor": MX.FactorScheme}
@@ -62,11 +63,7 @@ class _Writer:
                 self.ds.add((claim, MX.inSection, iri(f"section-{section}")))
 
     def section_at(self, offset: int) -> str | None:
-        for section in self.index["sections"]:
-            start, end = section["span"]
-            if start <= offset < end:
-                return str(section["id"])
-        return None
+        return section_at(self.index, offset)
 
     def finish(self) -> Dataset:
         for start, end in sorted(self.spans):

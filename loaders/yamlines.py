@@ -57,7 +57,10 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, budget: list[
         items.line = line
         items.item_lines = [item.start_mark.line + 1 for item in node.value]
         return items
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # a well-formed but impossible value, such as 2016-02-30
+        raise InputError(path, f"YAML value {node.value!r:.40}: {exc}", line) from None
 
 
 def load_yaml(path: Path) -> Any:

@@ -103,3 +103,17 @@ def test_table_output_loads_neither_rdflib_nor_typer(mini_graph: Path) -> None:
     run = subprocess.run([sys.executable, "-c", probe, str(mini_graph)], capture_output=True, text=True)
     assert "┃ n" in run.stdout or "n " in run.stdout
     assert run.stderr.strip().endswith("HEAVY="), run.stderr
+
+
+def test_table_output_prints_literals_verbatim_not_as_markup(tmp_path: Path) -> None:
+    graph = tmp_path / "g"
+    graph.mkdir()
+    (graph / "data.ttl").write_text('<urn:a> <urn:says> "Nakamura [sic] said [/] and [bold]x[/bold]" .\n', encoding="utf-8")
+    for command in (["query", "--graph", str(graph), "SELECT ?o WHERE { ?s ?p ?o }"], ["stats", "--graph", str(graph)]):
+        result = subprocess.run([sys.executable, "-m", "kg", *command], capture_output=True, text=True,
+                                env={**__import__("os").environ, "COLUMNS": "200"})
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    query = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(graph), "SELECT ?o WHERE { ?s ?p ?o }"],
+                           capture_output=True, text=True, env={**__import__("os").environ, "COLUMNS": "200"})
+    assert "Nakamura [sic] said [/] and [bold]x[/bold]" in query.stdout
