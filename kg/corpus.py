@@ -120,7 +120,10 @@ def generate(graph: Path | str, copies: int, out: Path | str,
     data quads that name no resource), and ``corpus.json`` describing what was written.
     *progress* is called with the number of copies written so far, every 100 copies.
     """
+    from kg.build import _recover, _swap  # the build's atomic replacement of an output folder
+
     graph, out = Path(graph), Path(out)
+    _recover(out)
     if copies < 1:
         raise UsageError(f"--copies {copies}: must be at least 1")
     files = graph_files(graph)
@@ -151,12 +154,7 @@ def generate(graph: Path | str, copies: int, out: Path | str,
                               copies * per_copy + shared_count, (tmp / DATA_FILE).stat().st_size)
         (tmp / MANIFEST).write_text(json.dumps({**asdict(result), "source": str(graph)}, indent=2) + "\n",
                                     encoding="utf-8")
-        old = out.parent / f".{out.name}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

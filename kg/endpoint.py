@@ -12,6 +12,7 @@ request bodies and answers are capped; CORS is off unless an origin is given.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import tempfile
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
     if pool is None:
         pool = WorkerPool(settings.graph_dir, size=settings.workers, max_result_bytes=settings.max_result_bytes)
     state: dict[str, Any] = {}
+    page_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
@@ -73,6 +75,8 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
             yield
         finally:
             pool.close()
+            if isinstance(state.get("graph"), Path):
+                shutil.rmtree(state["graph"].parent, ignore_errors=True)
 
     async def sparql(request: Request) -> Response:
         try:
@@ -113,8 +117,9 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
         path = settings.graph_dir / "graph.html"
         if path.is_file():
             return FileResponse(path, media_type="text/html; charset=utf-8")
-        if "graph" not in state:
-            state["graph"] = await asyncio.to_thread(_generate_graph_page, settings.graph_dir)
+        async with page_lock:  # two first requests draw the page once
+            if "graph" not in state:
+                state["graph"] = await asyncio.to_thread(_generate_graph_page, settings.graph_dir)
         if isinstance(state["graph"], str):
             return PlainTextResponse(state["graph"], status_code=404)
         return FileResponse(state["graph"], media_type="text/html; charset=utf-8")
