@@ -108,6 +108,10 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out}: exists and is not a directory")
     _recover(out)
+    if paper is not None:
+        from loaders.paper import read_paper
+
+        read_paper(paper)  # a paper given by name must be the paper, even when nothing changed
     digest = input_hash(data, paper, reasoner=reasoner, viz=viz)
     previous = None if force else _up_to_date(out, digest, viz=viz)
     if previous is not None:

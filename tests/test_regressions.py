@@ -55,3 +55,20 @@ def test_rebuild_keeps_files_the_build_does_not_write(tmp_path: Path) -> None:
     assert (out / "links.ttl").is_file()
     assert any("links.ttl" in note for note in result.notes)
     shutil.rmtree(out)
+
+
+def test_bad_paper_given_by_name_is_refused_even_when_the_output_is_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ../shared, a build made without the paper hashed an empty or missing --paper the
+    same way, and answered "up to date" instead of refusing it."""
+    from kg.errors import PaperError
+
+    monkeypatch.setattr("kg.build.default_paper", lambda: None)  # as on a machine without ../shared
+    out = tmp_path / "build"
+    build(out, data=MINI, reasoner="owlrl", viz=False, paper=None)
+    for bad in (tmp_path / "missing.txt", tmp_path / "empty.txt"):
+        if bad.name == "empty.txt":
+            bad.write_bytes(b"")
+        with pytest.raises(PaperError):
+            build(out, data=MINI, reasoner="owlrl", viz=False, paper=bad)
