@@ -85,9 +85,9 @@ def expected_answers(graph: Path) -> dict[str, tuple[str, Any]]:
     """Each competency question's SPARQL and its answer from the embedded store."""
     import pyoxigraph as ox
 
-    from kg.queries import questions
-    from kg.results import serialize
-    from kg.store import GraphStore
+    from kg.sparql.questions import questions
+    from kg.sparql.results import serialize
+    from kg.sparql.store import GraphStore
 
     store = GraphStore.open(graph)
     out = {}
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
 
     graph = args.graph
     if graph is None:
-        from kg.build import build
+        from kg.build.pipeline import build
 
         graph = Path(tempfile.mkdtemp(prefix="kg-load-")) / "build"
         build(graph, data=ROOT / "tests" / "data" / "mini", reasoner="owlrl", viz=False)

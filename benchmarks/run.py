@@ -8,9 +8,9 @@ Run on demand (not part of the test suite):
 What it measures, each in its own child process so that one measurement's memory and imports do
 not leak into the next:
 
-* load time and each competency question's median latency on Oxigraph (``kg.store.GraphStore``)
+* load time and each competency question's median latency on Oxigraph (``kg.sparql.store.GraphStore``)
   and on rdflib's in-memory ``Dataset`` parsed from the same files, with the ratio per question,
-  on the paper's graph and on generated corpora of N papers (``kg.corpus``) up to ``--rdflib-max``;
+  on the paper's graph and on generated corpora of N papers (``kg.build.corpus``) up to ``--rdflib-max``;
 * a CONSTRUCT of one entity's neighbourhood;
 * ``kg query`` cold start against ``python -c "import rdflib"``, and the modules it imports;
 * ``kg build`` by stage (timed between the build's ``progress`` calls), and an unchanged rebuild;
@@ -138,8 +138,8 @@ def child(args: argparse.Namespace) -> None:
     """Measure one engine on one graph directory; print the result as JSON on stdout."""
     import resource
 
-    from kg.queries import questions
-    from kg.store import graph_files
+    from kg.sparql.questions import questions
+    from kg.sparql.store import graph_files
 
     directory = Path(args.dir)
     files = graph_files(directory)
@@ -162,7 +162,7 @@ def child(args: argparse.Namespace) -> None:
     else:
         import pyoxigraph as ox
 
-        from kg.store import GraphStore
+        from kg.sparql.store import GraphStore
 
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
@@ -232,7 +232,7 @@ def say(text: str) -> None:
 
 def pick_entity(graph: Path) -> str:
     """The labelled resource with the most triples around it: the CONSTRUCT's and endpoint's subject."""
-    from kg.store import GraphStore
+    from kg.sparql.store import GraphStore
 
     store = GraphStore.open(graph)
     rows = store.rows(f"""SELECT ?e (COUNT(*) AS ?n) WHERE {{
@@ -284,7 +284,7 @@ def build_stages(out: Path, data: Path | None) -> dict[str, Any]:
     code = f"""
 import json, sys, time
 from pathlib import Path
-from kg.build import build
+from kg.build.pipeline import build
 marks = []
 def progress(step):
     marks.append((step, time.perf_counter()))
@@ -778,8 +778,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import pyoxigraph
     import rdflib
 
-    from kg.corpus import generate
-    from kg.store import graph_files
+    from kg.build.corpus import generate
+    from kg.sparql.store import graph_files
 
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     try:

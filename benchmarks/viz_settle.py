@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from cdp import Chromium  # noqa: E402
 
+from kg.explore.visualize import write_page  # noqa: E402
 from kg.namespaces import RES  # noqa: E402
-from kg.store import graph_files  # noqa: E402
-from kg.visualize import write_page  # noqa: E402
+from kg.sparql.store import graph_files  # noqa: E402
 
 
 def scaled_copy(graph: Path, times: int, out: Path) -> Path:

@@ -15,7 +15,7 @@ __all__ = ["__version__", "build_graph", "open_graph", "query", "questions"]
 
 def build_graph(out: Any = "build", **options: Any) -> Any:
     """Build the graph into *out*, like ``kg build`` (see :func:`kg.build.build` for options)."""
-    from kg.build import build as _build
+    from kg.build.pipeline import build as _build
 
     return _build(out, **options)
 
@@ -36,6 +36,6 @@ def query(graph: Any, sparql: str, *, as_dataframe: bool = False) -> Any:
 
 def questions() -> Any:
     """The competency questions shipped with the project (see :func:`kg.queries.questions`)."""
-    from kg.queries import questions as _questions
+    from kg.sparql.questions import questions as _questions
 
     return _questions()

@@ -1,3 +1,3 @@
-from kg.entry import main
+from kg.cli.entry import main
 
 main()

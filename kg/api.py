@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 
 def open_graph(directory: Path | str = "build") -> GraphStore:
     """Open a built graph directory as a SPARQL store.
 
-    >>> from kg.store import GraphStore
+    >>> from kg.sparql.store import GraphStore
     >>> isinstance(open_graph.__doc__, str)
     True
     """
@@ -29,7 +29,7 @@ def query(graph: Path | str | GraphStore, sparql: str, *, as_dataframe: bool = F
     >>> query(store, "SELECT ?o WHERE { ?s ?p ?o }")
     [{'o': 7}]
     """
-    from kg.queries import resolve
+    from kg.sparql.questions import resolve
 
     store = graph if isinstance(graph, GraphStore) else GraphStore.open(graph)
     rows = store.rows(resolve(sparql))

@@ -4,46 +4,36 @@ from __future__ import annotations
 
 import re
 
-from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, URIRef
+from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Graph, Namespace, URIRef
 
 from kg._mx import MX
+from kg.terms import NAMESPACES, PREFIX_IRIS
+from kg.terms import expand as expand_str
 
-RES = Namespace("https://w3id.org/mxjp-talent/resource/")
-ONTOLOGY_IRI = URIRef("https://w3id.org/mxjp-talent/ontology")
-VERSION_IRI_BASE = "https://w3id.org/mxjp-talent/ontology/"
+__all__ = [
+    "CITO", "DCTERMS", "DOCO", "EXTERNAL_PROPERTIES", "FABIO", "FOAF", "MX", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES",
+    "PRISM", "PROV", "QB", "RDF", "RDFS", "RES", "SCHEMA", "SDMX_DIM", "SH", "SKOS", "VANN", "VERSION_IRI_BASE", "XSD",
+    "bind_prefixes", "expand", "resource", "slug",
+]
 
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-FABIO = Namespace("http://purl.org/spar/fabio/")
-CITO = Namespace("http://purl.org/spar/cito/")
-QB = Namespace("http://purl.org/linked-data/cube#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-DOCO = Namespace("http://purl.org/spar/doco/")
-PRISM = Namespace("http://prismstandard.org/namespaces/basic/2.0/")
-VANN = Namespace("http://purl.org/vocab/vann/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+RES = Namespace(NAMESPACES["res"])
+ONTOLOGY_IRI = URIRef(NAMESPACES["mx"].rstrip("#"))
+VERSION_IRI_BASE = NAMESPACES["mx"].rstrip("#") + "/"
 
-PREFIXES: dict[str, Namespace] = {
-    "mx": Namespace(str(MX._NS)),
-    "res": RES,
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "owl": Namespace(str(OWL)),
-    "xsd": Namespace(str(XSD)),
-    "skos": Namespace(str(SKOS)),
-    "dcterms": Namespace(str(DCTERMS)),
-    "foaf": Namespace(str(FOAF)),
-    "prov": Namespace(str(PROV)),
-    "schema": SCHEMA,
-    "org": ORG,
-    "fabio": FABIO,
-    "cito": CITO,
-    "qb": QB,
-    "oa": OA,
-    "doco": DOCO,
-    "prism": PRISM,
-}
+SCHEMA = Namespace(NAMESPACES["schema"])
+ORG = Namespace(NAMESPACES["org"])
+FABIO = Namespace(NAMESPACES["fabio"])
+CITO = Namespace(NAMESPACES["cito"])
+QB = Namespace(NAMESPACES["qb"])
+OA = Namespace(NAMESPACES["oa"])
+DOCO = Namespace(NAMESPACES["doco"])
+PRISM = Namespace(NAMESPACES["prism"])
+VANN = Namespace(NAMESPACES["vann"])
+SH = Namespace(NAMESPACES["sh"])
+SDMX_DIM = Namespace(NAMESPACES["sdmx-dimension"])
+
+#: The prefixes bound in output files, as rdflib namespaces (derived from :mod:`kg.terms`).
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 
 #: Reused properties a curated fact may use, by prefixed name, with their kind.
 EXTERNAL_PROPERTIES: dict[str, str] = {
@@ -84,10 +74,7 @@ def expand(curie: str) -> URIRef:
     >>> expand("foaf:familyName")
     rdflib.term.URIRef('http://xmlns.com/foaf/0.1/familyName')
     """
-    prefix, _, local = curie.partition(":")
-    if prefix not in PREFIXES or not local:
-        raise KeyError(curie)
-    return PREFIXES[prefix][local]
+    return URIRef(expand_str(curie, PREFIX_IRIS))
 
 
 def resource(*parts: str) -> URIRef:
@@ -108,7 +95,7 @@ def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-") or "x"
 
 
-def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+def bind_prefixes(graph: Graph) -> None:
     """Bind the project's prefixes on an rdflib graph or dataset, for readable output."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

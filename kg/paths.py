@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -53,3 +54,13 @@ def default_paper() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+@cache
+def read_query(name: str) -> str:
+    """The SPARQL of ``queries/NAME.rq`` (e.g. ``"link/types"``), the one place queries live.
+
+    >>> "SELECT" in read_query("reports/names")
+    True
+    """
+    return (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")

@@ -24,7 +24,7 @@ def paper_path() -> Path:
 @pytest.fixture(scope="session")
 def mini_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A graph built from the small fixture slice tests/data/mini (fast; no graph page)."""
-    from kg.build import build
+    from kg.build.pipeline import build
 
     out = tmp_path_factory.mktemp("mini") / "build"
     build(out, data=MINI, reasoner="owlrl", viz=False)
@@ -34,7 +34,7 @@ def mini_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def full_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The graph built from the shipped data (the whole paper), with HermiT when Java is there."""
-    from kg.build import build
+    from kg.build.pipeline import build
 
     out = tmp_path_factory.mktemp("full") / "build"
     build(out, viz=False)

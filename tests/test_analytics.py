@@ -8,11 +8,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from typer.testing import CliRunner
 
-from kg.analytics import analyze, shortest_paths, to_rdf, write_rdf
-from kg.cli import app
+from kg.cli.commands import app
 from kg.errors import UnknownEntity, UsageError
+from kg.explore.analytics import analyze, shortest_paths, to_rdf, write_rdf
+from kg.explore.projection import Entity, Projection, find_entity, project
 from kg.namespaces import MX, RES
-from kg.projection import Entity, Projection, find_entity, project
 
 HAND = Path(__file__).parent / "data" / "analytics"
 
@@ -141,7 +141,7 @@ def test_query_path_imports_no_graph_libraries() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, kg.cli, kg.store, kg.queries, kg.results; "
-            "print(sorted(m for m in ('networkx', 'pyvis', 'scipy', 'kg.analytics', 'kg.visualize') if m in sys.modules))")
+    code = ("import sys, kg.cli.commands, kg.sparql.store, kg.sparql.questions, kg.sparql.results; "
+            "print(sorted(m for m in ('networkx', 'pyvis', 'scipy', 'kg.explore.analytics', 'kg.explore.visualize') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from kg.cli import app
+from kg.cli.commands import app
 from kg.paths import default_paper
 from loaders.yamlines import MAX_BYTES
 

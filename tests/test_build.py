@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.errors import InputError
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 MINI = Path(__file__).parent / "data" / "mini"
 

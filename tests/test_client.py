@@ -14,11 +14,11 @@ import pytest
 from live_server import free_port, live_process
 from typer.testing import CliRunner
 
-from kg.cli import app
-from kg.client import push, remote_query
+from kg.cli.commands import app
 from kg.errors import RemoteStoreError
-from kg.queries import questions
-from kg.store import GraphStore
+from kg.link.remote import push, remote_query
+from kg.sparql.questions import questions
+from kg.sparql.store import GraphStore
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 runner = CliRunner()
@@ -68,7 +68,7 @@ def test_competency_question_same_through_the_endpoint(pushed: str, mini_graph: 
     cli = runner.invoke(app, ["query", "--endpoint", pushed + "/query", "--format", "json", name])
     assert cli.exit_code == 0, cli.output
     local = GraphStore.open(mini_graph).query(next(q.sparql for q in questions() if q.name == name))
-    from kg.results import serialize
+    from kg.sparql.results import serialize
 
     assert _multiset(cli.stdout_bytes) == _multiset(serialize(local, "json"))
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.corpus import RESOURCE, VOCABULARY_FILES, generate
-from kg.store import GraphStore, graph_files
+from kg.build.corpus import RESOURCE, VOCABULARY_FILES, generate
+from kg.sparql.store import GraphStore, graph_files
 
 
 def _nodes(quad: ox.Quad) -> list[object]:

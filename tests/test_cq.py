@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.queries import questions
-from kg.results import serialize
-from kg.store import GraphStore
+from kg.sparql.questions import questions
+from kg.sparql.results import serialize
+from kg.sparql.store import GraphStore
 
 EXPECTED = Path(__file__).parent / "cq"
 QUESTIONS = questions()

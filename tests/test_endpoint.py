@@ -17,8 +17,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from kg.sparql_guard import scan
-from kg.store import GraphStore
+from kg.sparql.guard import scan
+from kg.sparql.store import GraphStore
 
 W3C = Path(__file__).resolve().parents[2] / "shared" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -279,7 +279,7 @@ def test_binds_localhost_and_no_cors_by_default(endpoint: str) -> None:
 def test_cors_when_asked() -> None:
     from starlette.testclient import TestClient
 
-    from kg.endpoint import Settings, create_app
+    from kg.serve.endpoint import Settings, create_app
 
     client = TestClient(create_app(Settings(Path("unused"), cors_origin="http://notebook.local")))
     preflight = client.options("/sparql", headers={"Origin": "http://notebook.local", "Access-Control-Request-Method": "POST"})
@@ -406,7 +406,7 @@ def test_json_results_are_w3c_json(endpoint: str) -> None:
 def test_serve_without_a_graph_is_a_clear_error(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from kg.cli import app
+    from kg.cli.commands import app
 
     result = CliRunner().invoke(app, ["serve", "--graph", str(tmp_path / "missing")])
     assert result.exit_code == 1

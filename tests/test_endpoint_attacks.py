@@ -18,7 +18,7 @@ import httpx
 import pytest
 from live_server import KG, free_port, live_process
 
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 MINI = Path(__file__).parent / "data" / "mini"
 EVIL_LABEL = """NTT <script>alert("label")</script> 'Docomo' & "co" """.strip()
@@ -30,7 +30,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.fixture(scope="module")
 def evil_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of the mini fixture with markup in a label (es) and a definition (en)."""
-    from kg.build import build
+    from kg.build.pipeline import build
 
     data = tmp_path_factory.mktemp("evil") / "data"
     shutil.copytree(MINI, data)

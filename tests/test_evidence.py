@@ -7,9 +7,9 @@ from pathlib import Path
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from kg.cli import app
+from kg.cli.commands import app
 from kg.paths import data_dir, ontology_file
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 from loaders.curated import Vocabulary, check_evidence, read_curated
 
 runner = CliRunner()

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cli import app
+from kg.cli.commands import app
 
 MINI = Path(__file__).parent / "data" / "mini"
 runner = CliRunner()
@@ -44,12 +44,12 @@ CHILD = textwrap.dedent(
     import os, sys, time, pathlib
     from types import SimpleNamespace
     from rdflib import Graph
-    import kg.reasoning, kg.validation
-    from kg.reasoning import ReasoningResult
-    from kg.build import build
+    import kg.build.reasoning, kg.build.validation
+    from kg.build.reasoning import ReasoningResult
+    from kg.build.pipeline import build
 
-    kg.reasoning.reason = lambda *args, **kwargs: ReasoningResult("stub", True, Graph())
-    kg.validation.validate = lambda *args, **kwargs: SimpleNamespace(conforms=True, text="stub\\n", report=Graph())
+    kg.build.reasoning.reason = lambda *args, **kwargs: ReasoningResult("stub", True, Graph())
+    kg.build.validation.validate = lambda *args, **kwargs: SimpleNamespace(conforms=True, text="stub\\n", report=Graph())
 
     def announce(what, real):
         def wrapper(*args, **kwargs):
@@ -61,9 +61,9 @@ CHILD = textwrap.dedent(
         return wrapper
 
     import shutil
-    import kg.build as b
+    import kg.atomic as a
     os.replace = announce("replace", os.replace)
-    b._exchange = announce("exchange", b._exchange)
+    a.exchange = announce("exchange", a.exchange)
     shutil.rmtree = announce("rmtree", shutil.rmtree)
     pathlib.Path.write_bytes = announce("write", pathlib.Path.write_bytes)
     print("start", flush=True)
@@ -171,7 +171,7 @@ def test_build_killed_at_random_points_keeps_last_good_output(tmp_path: Path, mi
 def test_recover_puts_back_old_output_after_a_kill_between_renames(tmp_path: Path, mini_graph: Path) -> None:
     """Where directories cannot be exchanged atomically, the output is renamed aside first; a kill
     between the two renames leaves only ``.NAME.old``, which the next build (or query) restores."""
-    from kg.build import _recover
+    from kg.atomic import recover as _recover
 
     outs = tmp_path / "outs"
     outs.mkdir()
@@ -184,15 +184,15 @@ def test_recover_puts_back_old_output_after_a_kill_between_renames(tmp_path: Pat
 
 
 def test_exchange_fallback_two_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_graph: Path) -> None:
-    import kg.build
+    import kg.atomic
 
-    monkeypatch.setattr(kg.build, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(kg.atomic, "exchange", lambda a, b: False)
     out = tmp_path / "build"
     shutil.copytree(mini_graph, out)
     tmp = tmp_path / ".build.tmp-1"
     tmp.mkdir()
     (tmp / "x.ttl").write_bytes(b"")
-    kg.build._swap(tmp, out)
+    kg.atomic.swap(tmp, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
     assert [p.name for p in out.iterdir()] == ["x.ttl"]
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.cli import app
-from kg.link import Proposal, evaluate, identifier_of_iri, link, read_gold
+from kg.cli.commands import app
+from kg.link.identifiers import identifier_of_iri
+from kg.link.propose import Proposal, link
+from kg.link.sssom import evaluate, read_gold
 from loaders.mappings import read_sssom
 
 LINK = Path(__file__).parent / "data" / "link"

@@ -41,7 +41,7 @@ def test_paper_sections_and_citations(paper_path: Path) -> None:
 
 
 def test_committed_index_is_current(paper_path: Path) -> None:
-    from kg.extract import regenerate
+    from kg.build.extract import regenerate
 
     changed, path = regenerate(paper=paper_path, write=False)
     assert not changed, f"{path} is stale: run `kg extract`"

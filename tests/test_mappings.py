@@ -164,8 +164,8 @@ def test_bad_discrepancy_is_rejected_with_line(tmp_path: Path) -> None:
 def test_mapping_claims_have_provenance_and_evidence(tmp_path: Path) -> None:
     """A data folder with its own mappings/ gets claims with evidence, method and source (the SHACL claim
     shape, checked here directly because pySHACL takes seconds) and passes the quality checks."""
-    from kg.build import load_inputs
-    from kg.validation import run_checks
+    from kg.build.pipeline import load_inputs
+    from kg.build.validation import run_checks
 
     data = tmp_path / "mini"
     shutil.copytree(MINI, data)

@@ -55,6 +55,6 @@ def test_residence_status_has_its_japanese_name() -> None:
 
 def test_plain_prefix_table_agrees_with_the_namespaces() -> None:
     from kg.namespaces import PREFIXES
-    from kg.prefixes import PREFIX_IRIS
+    from kg.terms import PREFIX_IRIS
 
     assert {k: str(v) for k, v in PREFIXES.items()} == PREFIX_IRIS

@@ -9,10 +9,12 @@ from rdflib import OWL, RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import VOID
 from typer.testing import CliRunner
 
-from kg.cli import app
+from kg.build.docs import ontology_html
+from kg.build.jsonld import context_file, export_jsonld
+from kg.build.void import void_graph
+from kg.cli.commands import app
 from kg.namespaces import MX, RES, SCHEMA
 from kg.paths import ontology_file
-from kg.publish import context_file, export_jsonld, ontology_html, void_graph
 
 ONTOLOGY = Graph().parse(ontology_file())
 

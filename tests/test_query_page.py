@@ -14,9 +14,9 @@ from cdp import Chromium, Page, chromium_binary
 from live_server import live_server
 from rdflib import Graph, URIRef
 
-from kg import pages
-from kg.queries import Question, questions
-from kg.store import GraphStore
+from kg.serve import pages
+from kg.sparql.questions import Question, questions
+from kg.sparql.store import GraphStore
 
 HTTP = httpx.Client(timeout=60)
 JAPAN = "https://w3id.org/mxjp-talent/resource/japan"

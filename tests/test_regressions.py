@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.errors import InputError
-from kg.store import GraphStore
+from kg.sparql.store import GraphStore
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -33,7 +33,7 @@ def test_unreadable_identifiers_table_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_link_namespace_of_an_iri_ending_in_a_slash_keeps_a_local_name() -> None:
-    from kg.link import _curie, _namespace
+    from kg.link.sssom import _curie_of as _curie, _namespace
 
     iri = "http://example.org/place/japan/"
     assert _curie(iri, {"other1": _namespace(iri)}) == "other1:japan/"
@@ -64,7 +64,7 @@ def test_bad_paper_given_by_name_is_refused_even_when_the_output_is_up_to_date(
     same way, and answered "up to date" instead of refusing it."""
     from kg.errors import PaperError
 
-    monkeypatch.setattr("kg.build.default_paper", lambda: None)  # as on a machine without ../shared
+    monkeypatch.setattr("kg.build.pipeline.default_paper", lambda: None)  # as on a machine without ../shared
     out = tmp_path / "build"
     build(out, data=MINI, reasoner="owlrl", viz=False, paper=None)
     for bad in (tmp_path / "missing.txt", tmp_path / "empty.txt"):

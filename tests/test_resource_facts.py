@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.jobs import Context, resource
+from kg.serve.jobs import Context, resource
 
 
 def test_resource_facts_carry_only_their_own_claims_evidence(mini_graph: Path) -> None:

@@ -10,9 +10,9 @@ import pytest
 from cdp import Chromium, chromium_binary
 
 from kg.errors import UsageError
+from kg.explore.projection import project
+from kg.explore.visualize import export, network, select, write_page
 from kg.namespaces import RES
-from kg.projection import project
-from kg.visualize import export, network, select, write_page
 
 HAND = Path(__file__).parent / "data" / "analytics"
 HOSTILE = """<script>alert(1)</script> "double" 'single' <img src=x onerror=alert(2)>"""

@@ -1,0 +1,48 @@
+"""The ``kg`` Typer application, its consoles and shared options; commands register on :data:`app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from kg import __version__
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "A knowledge graph of the paper 'Talent Migration as a Development Strategy: Mexico-Japan' "
+        "(Problemas del Desarrollo 48(190), 2017): build it, query it in SPARQL, validate it.\n\n"
+        "Example:  kg build && kg query --graph build cq01-japanese-patent-companies"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console(markup=False)  # tables and reports print data: never read it as markup
+
+GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+) -> None:
+    """Entry point; see the commands below."""
+
+
+def fail(exc: KgError) -> NoReturn:
+    """Print *exc* as one line on standard error and exit with its code."""
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(exc.exit_code)

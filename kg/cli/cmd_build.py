@@ -1,0 +1,181 @@
+"""Commands that make graphs: build, validate, extract, corpus, bench, docs, export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from kg.cli.app import GraphOpt, app, err, fail, out
+from kg.errors import KgError
+
+
+@app.command(rich_help_panel="Build and check")
+def build(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path("build"),
+    paper: Annotated[Path | None, typer.Option(help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
+    reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
+    viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when OUT is up to date with the inputs.")] = False,
+) -> None:
+    """Build the graph: curated facts + paper index → RDF, reasoning, SHACL, outputs.
+
+    Writes ontology.ttl, data.ttl (all asserted triples), data.trig (one named graph per claim,
+    provenance in the default graph), inferred.ttl and reports/ into OUT; a failed build leaves
+    OUT as it was; when OUT was built from the same inputs (hashed) and is intact, nothing is
+    done ("up to date"). Example:  kg build --out build
+    """
+    from kg.build.pipeline import build as run_build
+
+    try:
+        with err.status("building…") as status:
+            result = run_build(out_dir, data=data, paper=paper, reasoner=reasoner, viz=viz, force=force,
+                               progress=lambda step: status.update(f"{step}…"))
+    except KgError as exc:
+        fail(exc)
+    if result.up_to_date:
+        err.print(f"{result.out}: up to date (inputs unchanged; --force rebuilds)", highlight=False)
+        return
+    for note in result.notes:
+        err.print(f"note: {note}", highlight=False)
+    err.print(
+        f"[green]built[/] {result.out}: {result.triples} asserted triples in {result.claims} claims, "
+        f"{result.inferred} inferred by {result.reasoner}; consistent, SHACL conforms",
+        highlight=False,
+    )
+
+
+@app.command(rich_help_panel="Build and check")
+def validate(
+    graph: GraphOpt = Path("build"),
+    reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto.")] = "auto",
+) -> None:
+    """Check a graph: OWL consistency (HermiT, or owlrl without Java) and the SHACL shapes.
+
+    Exits 0 when consistent and conforming, 1 otherwise with a report naming what is wrong.
+    Example:  kg validate --graph build
+    """
+    from kg.build.check import check_graph
+
+    try:
+        report = check_graph(graph, reasoner=reasoner)
+    except KgError as exc:
+        fail(exc)
+    out.print(report.text, highlight=False, markup=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command(rich_help_panel="Build and check")
+def extract(
+    paper: Annotated[Path | None, typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files; the index is written there.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")] = False,
+) -> None:
+    """Regenerate loaders/data/paper_index.json from the paper: sections, paragraphs, in-text
+    citations and entity mentions, as offsets (no text).
+
+    Example:  kg extract --paper ../shared/paper/000_706023067e5b10b8.txt
+    """
+    from kg.build.extract import regenerate
+    from kg.errors import PaperError
+
+    try:
+        changed, path = regenerate(paper=paper, data=data, write=not check)
+    except PaperError as exc:
+        fail(exc)
+    except KgError as exc:
+        fail(exc)
+    if check and changed:
+        err.print(f"[red]{path} is stale[/]: run `kg extract`")
+        raise typer.Exit(1)
+    err.print(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
+
+
+@app.command(rich_help_panel="Build and check")
+def corpus(
+    graph: GraphOpt = Path("build"),
+    copies: Annotated[int, typer.Option("--copies", "-n", help="How many copies of the paper's graph.")] = 10,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path("corpus"),
+) -> None:
+    """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
+
+    Resource IRIs become …/resource/c0042/…; the ontology and shapes are kept once. The output
+    is a graph directory (data.nq) that `kg query` and `kg serve` read. Example:
+      kg corpus --graph build --copies 1000 --out /tmp/corpus1000
+    """
+    from kg.build.corpus import generate
+
+    try:
+        result = generate(graph, copies, out_dir)
+    except KgError as exc:
+        fail(exc)
+    err.print(result.summary(), highlight=False)
+
+
+@app.command(rich_help_panel="Build and check", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+def bench(ctx: typer.Context) -> None:
+    """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
+
+    Example:  kg bench --graph build --sizes 1,10,100,1000   (kg bench --help for its options)
+    """
+    import runpy
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
+    if not script.is_file():
+        err.print(f"[bold red]error:[/] {script}: not found; `kg bench` runs from a source checkout")
+        raise typer.Exit(2)
+    main = runpy.run_path(str(script), run_name="kg_bench")["main"]
+    raise typer.Exit(main(list(ctx.args)))
+
+
+@app.command(rich_help_panel="Build and check")
+def docs(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write ontology.html into.")] = Path("build/docs"),
+) -> None:
+    """Write the ontology's HTML documentation, generated from its labels, definitions, domains
+    and ranges (works offline; `kg build` also writes it to OUT/docs/ontology.html).
+
+    Example:  kg docs --out site
+    """
+    from rdflib import Graph
+
+    from kg.build.docs import ontology_html
+    from kg.paths import ontology_file
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "ontology.html"
+    target.write_text(ontology_html(Graph().parse(ontology_file())), encoding="utf-8")
+    err.print(f"wrote {escape(str(target))}", highlight=False)
+
+
+@app.command(rich_help_panel="Build and check")
+def export(
+    graph: GraphOpt = Path("build"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonld (compact, with ontology/context.jsonld and schema.org terms).")] = "jsonld",
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).")] = None,
+) -> None:
+    """Export the graph as JSON-LD that schema.org consumers understand (schema:name,
+    schema:sameAs, schema:description... next to our own terms).
+
+    Example:  kg export --graph build --format jsonld --out graph.jsonld
+    """
+    from rdflib import Graph
+
+    from kg.build.jsonld import export_jsonld, read_graph_dir
+    from kg.errors import UsageError
+    from kg.paths import ontology_file
+
+    try:
+        if fmt != "jsonld":
+            raise UsageError(f"--format {fmt!r}: only jsonld is supported")
+        text = export_jsonld(read_graph_dir(graph), Graph().parse(ontology_file()))
+    except KgError as exc:
+        fail(exc)
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, encoding="utf-8")

@@ -1,0 +1,70 @@
+"""Commands that ask the graph: query, questions, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kg.cli.app import GraphOpt, app, fail, out
+from kg.errors import KgError
+
+
+@app.command(rich_help_panel="Ask")
+def query(
+    sparql: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a competency question's name (see `kg questions`).")],
+    graph: GraphOpt = Path("build"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld).")] = "table",
+    endpoint: Annotated[str | None, typer.Option(help="Query a remote SPARQL endpoint URL instead of --graph.")] = None,
+) -> None:
+    """Run a SPARQL query on the graph and print the answer.
+
+    CSV and TSV follow the W3C SPARQL 1.1 results formats. Example:
+      kg query --graph build --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    """
+    from kg.cli.query import run_query
+
+    try:
+        run_query(sparql, graph, fmt, endpoint)
+    except KgError as exc:
+        fail(exc)
+
+
+@app.command(rich_help_panel="Ask")
+def questions() -> None:
+    """List the competency questions by name, with the question each answers.
+
+    Example:  kg questions  then  kg query NAME
+    """
+    from kg.sparql.questions import questions as all_questions
+
+    table = Table("name", "question")
+    for q in all_questions():
+        table.add_row(q.name, q.question)
+    out.print(table)
+
+
+@app.command(rich_help_panel="Ask")
+def stats(graph: GraphOpt = Path("build")) -> None:
+    """Count instances per class and triples per property.
+
+    Example:  kg stats --graph build
+    """
+    from kg.sparql.results import short
+    from kg.sparql.store import GraphStore
+
+    try:
+        store = GraphStore.open(graph)
+    except KgError as exc:
+        fail(exc)
+    for title, sparql in (
+        ("instances per class", "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"),
+        ("triples per property", "SELECT ?property (COUNT(*) AS ?n) WHERE { ?s ?property ?o } GROUP BY ?property ORDER BY DESC(?n) ?property"),
+    ):
+        table = Table(title.split(" per ")[1], "count", title=title)
+        for sol in store.query(sparql):
+            table.add_row(short(sol[0]), sol[1].value)
+        out.print(table)
+    out.print(f"{len(store)} quads in {graph}")
