@@ -121,7 +121,9 @@ class Report:
     problems: list[str] = field(default_factory=list)
 
     def ok(self) -> bool:
-        return not (self.wrong_answers or self.unexpected_status or self.server_errors_on_valid or self.transport_errors)
+        return not (
+            self.wrong_answers or self.unexpected_status or self.server_errors_on_valid or self.transport_errors
+        )
 
 
 def run_load(base: str, server_pid: int, graph: Path, *, seconds: float, clients: int, seed: int = 1) -> Report:
@@ -150,15 +152,25 @@ def run_load(base: str, server_pid: int, graph: Path, *, seconds: float, clients
                     if index == 0:  # the slow client: runaway queries, one at a time
                         r = http.get("/sparql", params={"query": RUNAWAY}, headers={"Accept": JSON})
                         bad = r.status_code != 503
-                        note(r.status_code, f"runaway answered {r.status_code}" if bad else None,
-                             runaway_queries=1, unexpected_status=int(bad))
+                        note(
+                            r.status_code,
+                            f"runaway answered {r.status_code}" if bad else None,
+                            runaway_queries=1,
+                            unexpected_status=int(bad),
+                        )
                         continue
                     if rng.random() < 0.2:
                         kwargs, expected = rng.choice(BAD)
-                        r = http.request(kwargs["method"], "/sparql", **{k: v for k, v in kwargs.items() if k != "method"})
+                        r = http.request(
+                            kwargs["method"], "/sparql", **{k: v for k, v in kwargs.items() if k != "method"}
+                        )
                         bad = r.status_code != expected
-                        note(r.status_code, f"{kwargs} → {r.status_code}, expected {expected}" if bad else None,
-                             bad_requests=1, unexpected_status=int(bad))
+                        note(
+                            r.status_code,
+                            f"{kwargs} → {r.status_code}, expected {expected}" if bad else None,
+                            bad_requests=1,
+                            unexpected_status=int(bad),
+                        )
                         continue
                     name = rng.choice(names)
                     sparql, expected_answer = answers[name]
@@ -166,14 +178,23 @@ def run_load(base: str, server_pid: int, graph: Path, *, seconds: float, clients
                     r = http.post("/sparql", data={"query": sparql}, headers={"Accept": JSON})
                     elapsed = time.monotonic() - started
                     if r.status_code != 200:
-                        note(r.status_code, f"{name} → {r.status_code}: {r.text[:120]}", valid_queries=1,
-                             unexpected_status=1, server_errors_on_valid=int(r.status_code >= 500))
+                        note(
+                            r.status_code,
+                            f"{name} → {r.status_code}: {r.text[:120]}",
+                            valid_queries=1,
+                            unexpected_status=1,
+                            server_errors_on_valid=int(r.status_code >= 500),
+                        )
                         continue
                     wrong = normalise(r.content) != expected_answer
                     with lock:
                         latencies.append(elapsed)
-                    note(200, f"{name}: answer differs from the embedded store's" if wrong else None,
-                         valid_queries=1, wrong_answers=int(wrong))
+                    note(
+                        200,
+                        f"{name}: answer differs from the embedded store's" if wrong else None,
+                        valid_queries=1,
+                        wrong_answers=int(wrong),
+                    )
                 except httpx.HTTPError as exc:
                     note(0, f"transport error: {type(exc).__name__}: {exc}", transport_errors=1)
 
@@ -239,8 +260,18 @@ def main(argv: list[str] | None = None) -> int:
         build(graph, data=ROOT / "tests" / "data" / "mini", reasoner="owlrl", viz=False)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [str(KG), "serve", "--graph", str(graph), "--port", str(port), "--timeout", str(args.timeout),
-               "--workers", str(args.workers)]
+    command = [
+        str(KG),
+        "serve",
+        "--graph",
+        str(graph),
+        "--port",
+        str(port),
+        "--timeout",
+        str(args.timeout),
+        "--workers",
+        str(args.workers),
+    ]
     with live_process(command, base + "/sparql") as process:
         report = run_load(base, process.pid, graph, seconds=args.seconds, clients=args.clients)
     print(json.dumps(asdict(report), indent=2))

@@ -130,8 +130,7 @@ def _sample(run: Callable[[], int], reps: int, budget: float, timeout: float) ->
                 return {"timeout": timeout}
             times.append(got[0])
             spent += got[0]
-    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000, "reps": len(times),
-            "size": size}
+    return {"median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000, "reps": len(times), "size": size}
 
 
 def child(args: argparse.Namespace) -> None:
@@ -158,6 +157,7 @@ def child(args: argparse.Namespace) -> None:
             def run() -> int:
                 result = dataset.query(sparql)
                 return len(result.graph) if result.type in ("CONSTRUCT", "DESCRIBE") else len(list(result))
+
             return run
     else:
         import pyoxigraph as ox
@@ -176,11 +176,19 @@ def child(args: argparse.Namespace) -> None:
                 if isinstance(result, ox.QueryBoolean):
                     return int(bool(result))
                 return sum(1 for _ in result)
+
             return run
 
     after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    report: dict[str, Any] = {"engine": args.child, "dir": str(directory), "quads": quads, "load_s": load,
-                              "rss_before_mb": before / 1024, "rss_loaded_mb": after_load / 1024, "cq": {}}
+    report: dict[str, Any] = {
+        "engine": args.child,
+        "dir": str(directory),
+        "quads": quads,
+        "load_s": load,
+        "rss_before_mb": before / 1024,
+        "rss_loaded_mb": after_load / 1024,
+        "cq": {},
+    }
     for q in questions():
         report["cq"][q.name] = _sample(ask(localize(q.sparql, args.copy)), args.reps, args.budget, args.timeout)
     if args.entity:
@@ -193,10 +201,24 @@ def child(args: argparse.Namespace) -> None:
 
 def measure(engine: str, directory: Path, copy: str, opts: argparse.Namespace, entity: str) -> dict[str, Any]:
     """Run :func:`child` in a fresh interpreter and return its report (or the error)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--dir", str(directory),
-               "--copy", copy, "--entity", entity, "--reps", str(opts.reps),
-               "--budget", str(opts.budget if engine == "oxigraph" else opts.rdflib_budget),
-               "--timeout", str(opts.rdflib_timeout if engine == "rdflib" else 60)]
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        engine,
+        "--dir",
+        str(directory),
+        "--copy",
+        copy,
+        "--entity",
+        entity,
+        "--reps",
+        str(opts.reps),
+        "--budget",
+        str(opts.budget if engine == "oxigraph" else opts.rdflib_budget),
+        "--timeout",
+        str(opts.rdflib_timeout if engine == "rdflib" else 60),
+    ]
     start = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True)
     if proc.returncode != 0 or not proc.stdout.strip():
@@ -264,19 +286,26 @@ def cold_start(graph: Path, runs: int) -> dict[str, Any]:
             start = time.perf_counter()
             subprocess.run(command, capture_output=True, check=True)
             times[name].append(time.perf_counter() - start)
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "kg", "query", "--graph", str(graph), query],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kg", "query", "--graph", str(graph), query],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     modules = set()
     for line in proc.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+\d+ \|\s+(\S+)", line.strip())
         if match:
             modules.add(match.group(1).split(".")[0])
     medians = {name: statistics.median(ts) * 1000 for name, ts in times.items()}
-    return {"median_ms": medians, "runs": runs,
-            "ratio": medians["kg query"] / medians[COLD_BASE],
-            "ratio_csv": medians["kg query --format csv"] / medians[COLD_BASE],
-            "forbidden_imported": sorted(m for m in FORBIDDEN_ON_QUERY_PATH if m in modules),
-            "imports_rdflib": "rdflib" in modules}
+    return {
+        "median_ms": medians,
+        "runs": runs,
+        "ratio": medians["kg query"] / medians[COLD_BASE],
+        "ratio_csv": medians["kg query --format csv"] / medians[COLD_BASE],
+        "forbidden_imported": sorted(m for m in FORBIDDEN_ON_QUERY_PATH if m in modules),
+        "imports_rdflib": "rdflib" in modules,
+    }
 
 
 def build_stages(out: Path, data: Path | None) -> dict[str, Any]:
@@ -304,8 +333,12 @@ print(json.dumps({{"start": start, "end": end, "marks": marks, "reasoner": resul
     for (step, at), (_, until) in zip(marks, marks[1:], strict=False):
         stage = next((s for prefix, s in BUILD_STAGES.items() if step.startswith(prefix)), step)
         stages[stage] = stages.get(stage, 0.0) + (until - at)
-    report: dict[str, Any] = {"stages_s": stages, "total_s": run["end"] - run["start"], "reasoner": run["reasoner"],
-                              "triples": run["triples"]}
+    report: dict[str, Any] = {
+        "stages_s": stages,
+        "total_s": run["end"] - run["start"],
+        "reasoner": run["reasoner"],
+        "triples": run["triples"],
+    }
     command = [*kg_command(), "build", "--out", str(out)] + (["--data", str(data)] if data else [])
     timings = []
     for _ in range(3):
@@ -331,8 +364,12 @@ def endpoint(graph: Path, entity: str, clients: int, max_requests: int, seconds:
     if help_proc.returncode != 0:
         return {"skipped": "`kg serve` is not available yet"}
     port = _free_port()
-    server = subprocess.Popen([*kg_command(), "serve", "--graph", str(graph), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    server = subprocess.Popen(
+        [*kg_command(), "serve", "--graph", str(graph), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     path = "/sparql?" + urllib.parse.urlencode({"query": SIMPLE_QUERY.format(iri=entity)})
     headers = {"Accept": "application/sparql-results+json"}
     try:
@@ -395,9 +432,16 @@ def endpoint(graph: Path, entity: str, clients: int, max_requests: int, seconds:
         def pct(p: float) -> float:
             return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-        return {"clients": clients, "requests": len(latencies), "errors": errors[0], "seconds": elapsed,
-                "qps": len(latencies) / elapsed, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
-                "query": SIMPLE_QUERY.format(iri=entity)}
+        return {
+            "clients": clients,
+            "requests": len(latencies),
+            "errors": errors[0],
+            "seconds": elapsed,
+            "qps": len(latencies) / elapsed,
+            "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99),
+            "query": SIMPLE_QUERY.format(iri=entity),
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -419,17 +463,21 @@ def _cq_medians(report: dict[str, Any]) -> dict[str, float | None]:
 def growing(results: Results, prefix: str = "N=") -> dict[str, tuple[int, int]]:
     """Questions whose answer, or whose work, grows with the corpus: name -> (rows at the smallest N,
     at the largest). The work grows when the median latency grows more than tenfold."""
-    sizes = sorted(int(k[len(prefix):]) for k in results.engines if k.startswith(prefix))
+    sizes = sorted(int(k[len(prefix) :]) for k in results.engines if k.startswith(prefix))
     if len(sizes) < 2:
         return {}
     low = results.engines[f"{prefix}{sizes[0]}"].get("oxigraph", {}).get("cq", {})
     high = results.engines[f"{prefix}{sizes[-1]}"].get("oxigraph", {}).get("cq", {})
+
     def grows(a: dict[str, Any], b: dict[str, Any]) -> bool:
         slower = b.get("median_ms", 0) > max(5.0, 10 * a.get("median_ms", float("inf")))
         return b.get("size", 0) > a.get("size", 0) or slower
 
-    return {name: (low[name].get("size", 0), high[name].get("size", 0)) for name in high
-            if name in low and grows(low[name], high[name])}
+    return {
+        name: (low[name].get("size", 0), high[name].get("size", 0))
+        for name in high
+        if name in low and grows(low[name], high[name])
+    }
 
 
 def check_targets(results: Results) -> list[dict[str, Any]]:
@@ -437,12 +485,14 @@ def check_targets(results: Results) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
 
     def add(name: str, ok: bool | None, detail: str) -> None:
-        targets.append({"target": name, "status": "PASS" if ok else ("SKIP" if ok is None else "MISS"),
-                        "detail": detail})
+        targets.append(
+            {"target": name, "status": "PASS" if ok else ("SKIP" if ok is None else "MISS"), "detail": detail}
+        )
 
     scale = results.meta.get("scale_graph", results.meta.get("graph", ""))
-    series = [("N=", "")] + ([("paper graph x", "full paper graph: ")] if any(k.startswith("paper graph x")
-                                                                              for k in results.engines) else [])
+    series = [("N=", "")] + (
+        [("paper graph x", "full paper graph: ")] if any(k.startswith("paper graph x") for k in results.engines) else []
+    )
     for prefix, label in series:
         if prefix == "N=" and len(series) > 1:
             label = f"{scale} corpus: "
@@ -451,49 +501,90 @@ def check_targets(results: Results) -> list[dict[str, Any]]:
             ratios = speedups(hundred["oxigraph"], hundred["rdflib"])
             misses = {n: r for n, r in ratios.items() if r[0] < CQ_SPEEDUP}
             worst = min(ratios.items(), key=lambda kv: kv[1][0]) if ratios else ("-", (0.0, ""))
-            add(f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", not misses,
+            add(
+                f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers",
+                not misses,
                 f"slowest ratio {worst[1][1]}{worst[1][0]:.0f}x ({worst[0]}); {len(misses)} of {len(ratios)} below"
-                + (": " + ", ".join(f"{n} {r[1]}{r[0]:.0f}x" for n, r in sorted(misses.items())) if misses else ""))
+                + (": " + ", ".join(f"{n} {r[1]}{r[0]:.0f}x" for n, r in sorted(misses.items())) if misses else ""),
+            )
         else:
-            add(f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers", None, "not measured (size 100 not run)")
+            add(
+                f"{label}every CQ >= {CQ_SPEEDUP:.0f}x faster than rdflib at 100 papers",
+                None,
+                "not measured (size 100 not run)",
+            )
         thousand = results.engines.get(f"{prefix}1000", {}).get("oxigraph")
         if thousand and "error" not in thousand:
-            add(f"{label}1000 papers loaded in <= {LOAD_SECONDS:.0f} s", thousand["load_s"] <= LOAD_SECONDS,
-                f"{thousand['load_s']:.1f} s for {thousand['quads']:,} quads")
-            add(f"{label}1000 papers: peak memory < {MEMORY_MB:.0f} MB", thousand["rss_peak_mb"] < MEMORY_MB,
-                f"{thousand['rss_peak_mb']:.0f} MB peak RSS (loaded: {thousand['rss_loaded_mb']:.0f} MB)")
+            add(
+                f"{label}1000 papers loaded in <= {LOAD_SECONDS:.0f} s",
+                thousand["load_s"] <= LOAD_SECONDS,
+                f"{thousand['load_s']:.1f} s for {thousand['quads']:,} quads",
+            )
+            add(
+                f"{label}1000 papers: peak memory < {MEMORY_MB:.0f} MB",
+                thousand["rss_peak_mb"] < MEMORY_MB,
+                f"{thousand['rss_peak_mb']:.0f} MB peak RSS (loaded: {thousand['rss_loaded_mb']:.0f} MB)",
+            )
             meds = {n: m for n, m in _cq_medians(thousand).items() if m is not None}
             grow = growing(results, prefix)
             fixed = {n: m for n, m in meds.items() if n not in grow}
             slow_fixed = {n: m for n, m in fixed.items() if m > CQ_MS}
             slow_grow = {n: m for n, m in meds.items() if n in grow and m > CQ_MS}
             median_all = statistics.median(meds.values()) if meds else float("nan")
-            add(f"{label}1000 papers: CQ median <= {CQ_MS:.0f} ms", median_all <= CQ_MS and not slow_fixed,
+            add(
+                f"{label}1000 papers: CQ median <= {CQ_MS:.0f} ms",
+                median_all <= CQ_MS and not slow_fixed,
                 f"median over CQs {median_all:.1f} ms; max {max(meds.values()):.1f} ms; "
                 f"{len(slow_fixed)} fixed-answer CQ(s) over {CQ_MS:.0f} ms"
-                + (" (" + ", ".join(f"{n} {m:.0f} ms" for n, m in sorted(slow_fixed.items())) + ")" if slow_fixed else "")
-                + (f"; {len(slow_grow)} CQ(s) whose answer or work grows with the corpus over it: "
-                   + ", ".join(f"{n} {m:.0f} ms ({grow[n][0]}->{grow[n][1]} rows)" for n, m in sorted(slow_grow.items()))
-                   if slow_grow else ""))
+                + (
+                    " (" + ", ".join(f"{n} {m:.0f} ms" for n, m in sorted(slow_fixed.items())) + ")"
+                    if slow_fixed
+                    else ""
+                )
+                + (
+                    f"; {len(slow_grow)} CQ(s) whose answer or work grows with the corpus over it: "
+                    + ", ".join(
+                        f"{n} {m:.0f} ms ({grow[n][0]}->{grow[n][1]} rows)" for n, m in sorted(slow_grow.items())
+                    )
+                    if slow_grow
+                    else ""
+                ),
+            )
         else:
             add(f"{label}1000 papers: load, memory, CQ latency", None, "not measured (size 1000 not run)")
     if results.cold:
         c = results.cold
-        add(f"`kg query` cold start within {COLD_RATIO}x of `import rdflib`", c["ratio"] <= COLD_RATIO,
+        add(
+            f"`kg query` cold start within {COLD_RATIO}x of `import rdflib`",
+            c["ratio"] <= COLD_RATIO,
             f"{c['median_ms']['kg query']:.0f} ms vs {c['median_ms'][COLD_BASE]:.0f} ms = {c['ratio']:.2f}x "
-            f"(--format csv, which skips rdflib: {c['ratio_csv']:.2f}x)")
-        add("query path imports none of " + ", ".join(FORBIDDEN_ON_QUERY_PATH), not c["forbidden_imported"],
-            "imports: " + (", ".join(c["forbidden_imported"]) or "none of them"))
+            f"(--format csv, which skips rdflib: {c['ratio_csv']:.2f}x)",
+        )
+        add(
+            "query path imports none of " + ", ".join(FORBIDDEN_ON_QUERY_PATH),
+            not c["forbidden_imported"],
+            "imports: " + (", ".join(c["forbidden_imported"]) or "none of them"),
+        )
     if results.build and "error" not in results.build:
         b = results.build
-        add(f"unchanged `kg build` < {NOOP_BUILD_SECONDS:.0f} s", b["unchanged_rebuild_ok"] and b["unchanged_rebuild_s"] < NOOP_BUILD_SECONDS,
-            f"{b['unchanged_rebuild_s']:.2f} s ({' '.join(b['unchanged_rebuild_said'])}); full build {b['total_s']:.1f} s")
+        add(
+            f"unchanged `kg build` < {NOOP_BUILD_SECONDS:.0f} s",
+            b["unchanged_rebuild_ok"] and b["unchanged_rebuild_s"] < NOOP_BUILD_SECONDS,
+            f"{b['unchanged_rebuild_s']:.2f} s ({' '.join(b['unchanged_rebuild_said'])}); full build {b['total_s']:.1f} s",
+        )
     elif results.build:
-        add(f"unchanged `kg build` < {NOOP_BUILD_SECONDS:.0f} s", None, "build failed: " + results.build["error"].splitlines()[-1])
+        add(
+            f"unchanged `kg build` < {NOOP_BUILD_SECONDS:.0f} s",
+            None,
+            "build failed: " + results.build["error"].splitlines()[-1],
+        )
     if results.endpoint and "qps" in results.endpoint:
         e = results.endpoint
-        add(f"endpoint >= {ENDPOINT_QPS:.0f} simple queries/s", e["qps"] >= ENDPOINT_QPS and e["errors"] == 0,
-            f"{e['qps']:.0f} q/s with {e['clients']} clients; p50 {e['p50_ms']:.1f} ms, p99 {e['p99_ms']:.1f} ms; {e['errors']} errors")
+        add(
+            f"endpoint >= {ENDPOINT_QPS:.0f} simple queries/s",
+            e["qps"] >= ENDPOINT_QPS and e["errors"] == 0,
+            f"{e['qps']:.0f} q/s with {e['clients']} clients; p50 {e['p50_ms']:.1f} ms, p99 {e['p99_ms']:.1f} ms; {e['errors']} errors",
+        )
     elif results.endpoint:
         add(f"endpoint >= {ENDPOINT_QPS:.0f} simple queries/s", None, results.endpoint.get("skipped", "?"))
     return targets
@@ -524,18 +615,30 @@ def _fmt_ms(r: dict[str, Any] | None) -> str:
 def markdown(results: Results) -> str:
     """The results as the markdown of docs/performance.md."""
     m = results.meta
-    lines = ["# Performance", "",
-             "Generated by `kg bench` (benchmarks/run.py); numbers from one run on this machine, "
-             "ratios are against rdflib's in-memory `Dataset` loaded from the same files.", "",
-             f"- Command: `{m['command']}`",
-             f"- Machine: {m['cpus']} cores, {m['memory_gb']} GB, {m['platform']}; load average at start {m['loadavg']}",
-             f"- Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}; graph `{m['graph']}`; {m['date']}",
-             "", "## Targets", "", "| target | status | numbers |", "| --- | --- | --- |"]
+    lines = [
+        "# Performance",
+        "",
+        "Generated by `kg bench` (benchmarks/run.py); numbers from one run on this machine, "
+        "ratios are against rdflib's in-memory `Dataset` loaded from the same files.",
+        "",
+        f"- Command: `{m['command']}`",
+        f"- Machine: {m['cpus']} cores, {m['memory_gb']} GB, {m['platform']}; load average at start {m['loadavg']}",
+        f"- Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}; graph `{m['graph']}`; {m['date']}",
+        "",
+        "## Targets",
+        "",
+        "| target | status | numbers |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {t['target']} | **{t['status']}** | {t['detail']} |" for t in results.targets]
 
-    lines += ["", "## Load time", "",
-              "| data | quads | Oxigraph s | rdflib s | rdflib / Oxigraph | Oxigraph peak RSS MB | rdflib peak RSS MB |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "## Load time",
+        "",
+        "| data | quads | Oxigraph s | rdflib s | rdflib / Oxigraph | Oxigraph peak RSS MB | rdflib peak RSS MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for key, engines in results.engines.items():
         o, r = engines.get("oxigraph", {}), engines.get("rdflib", {})
         if "load_s" not in o:
@@ -550,91 +653,144 @@ def markdown(results: Results) -> str:
         if "cq" not in o or "cq" not in r:
             continue
         ratios = speedups(o, r)
-        lines += ["", f"## Competency questions, Oxigraph vs rdflib ({key})", "",
-                  "Median latency in ms (one warm-up run, then up to "
-                  f"{m['reps']} runs within a time budget); rows = answer size (Oxigraph / rdflib).", "",
-                  "| question | rows | Oxigraph ms | rdflib ms | speed-up |", "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            f"## Competency questions, Oxigraph vs rdflib ({key})",
+            "",
+            "Median latency in ms (one warm-up run, then up to "
+            f"{m['reps']} runs within a time budget); rows = answer size (Oxigraph / rdflib).",
+            "",
+            "| question | rows | Oxigraph ms | rdflib ms | speed-up |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for name in o["cq"]:
             rows_o, rows_r = o["cq"][name].get("size", "—"), r["cq"].get(name, {}).get("size", "—")
             rows = f"{rows_o}" if rows_o == rows_r or rows_r == "—" else f"{rows_o} / {rows_r}"
             sp = ratios.get(name)
-            lines.append(f"| {name} | {rows} | {_fmt_ms(o['cq'][name])} | {_fmt_ms(r['cq'].get(name))} | "
-                         + (f"{sp[1]}{sp[0]:.0f}x |" if sp else "— |"))
+            lines.append(
+                f"| {name} | {rows} | {_fmt_ms(o['cq'][name])} | {_fmt_ms(r['cq'].get(name))} | "
+                + (f"{sp[1]}{sp[0]:.0f}x |" if sp else "— |")
+            )
         if "construct" in o and "construct" in r:
-            sp = (r["construct"].get("median_ms") or r["construct"].get("timeout", 0) * 1000) / o["construct"]["median_ms"]
-            lines.append(f"| CONSTRUCT neighbourhood of `{results.pick['entity_local']}` | {o['construct']['size']} | "
-                         f"{_fmt_ms(o['construct'])} | {_fmt_ms(r['construct'])} | {sp:.0f}x |")
+            sp = (r["construct"].get("median_ms") or r["construct"].get("timeout", 0) * 1000) / o["construct"][
+                "median_ms"
+            ]
+            lines.append(
+                f"| CONSTRUCT neighbourhood of `{results.pick['entity_local']}` | {o['construct']['size']} | "
+                f"{_fmt_ms(o['construct'])} | {_fmt_ms(r['construct'])} | {sp:.0f}x |"
+            )
         if ratios:
             vals = sorted(v for v, _ in ratios.values())
-            lines += ["", f"Speed-up over the questions: min {vals[0]:.0f}x, median {statistics.median(vals):.0f}x, "
-                      f"max {vals[-1]:.0f}x."]
+            lines += [
+                "",
+                f"Speed-up over the questions: min {vals[0]:.0f}x, median {statistics.median(vals):.0f}x, "
+                f"max {vals[-1]:.0f}x.",
+            ]
 
     sizes = [k for k in results.engines if k.startswith("N=")]
     if sizes:
-        lines += ["", "## Scale", "",
-                  f"The corpus is the graph `{m.get('scale_graph', m['graph'])}` repeated N times (`kg corpus`); each copy's resource IRIs "
-                  "carry their own segment (`…/resource/c0042/…`), the ontology is kept once. The questions "
-                  "are asked about copy c0000. Peak memory is the child process's `ru_maxrss` after loading "
-                  "and answering every question.", "",
-                  "| papers | quads | corpus written s | load s | peak RSS MB | CQ median of medians ms | slowest CQ ms |",
-                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "## Scale",
+            "",
+            f"The corpus is the graph `{m.get('scale_graph', m['graph'])}` repeated N times (`kg corpus`); each copy's resource IRIs "
+            "carry their own segment (`…/resource/c0042/…`), the ontology is kept once. The questions "
+            "are asked about copy c0000. Peak memory is the child process's `ru_maxrss` after loading "
+            "and answering every question.",
+            "",
+            "| papers | quads | corpus written s | load s | peak RSS MB | CQ median of medians ms | slowest CQ ms |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for key in sizes:
             o = results.engines[key].get("oxigraph", {})
             if "load_s" not in o:
                 continue
             meds = [v for v in _cq_medians(o).values() if v is not None]
             slow = max(_cq_medians(o).items(), key=lambda kv: kv[1] or 0)
-            lines.append(f"| {key[2:]} | {o['quads']:,} | {results.corpora.get(key, {}).get('seconds', 0):.1f} | "
-                         f"{o['load_s']:.2f} | {o['rss_peak_mb']:.0f} | {statistics.median(meds):.2f} | "
-                         f"{slow[1]:.1f} ({slow[0]}) |")
-        lines += ["", "![load time, CQ latency and peak memory against corpus size](scale.png)", "",
-                  "Median latency per question (ms) against the number of papers:", "",
-                  "| question | " + " | ".join(k[2:] for k in sizes) + " |", "| --- | " + " | ".join("---:" for _ in sizes) + " |"]
+            lines.append(
+                f"| {key[2:]} | {o['quads']:,} | {results.corpora.get(key, {}).get('seconds', 0):.1f} | "
+                f"{o['load_s']:.2f} | {o['rss_peak_mb']:.0f} | {statistics.median(meds):.2f} | "
+                f"{slow[1]:.1f} ({slow[0]}) |"
+            )
+        lines += [
+            "",
+            "![load time, CQ latency and peak memory against corpus size](scale.png)",
+            "",
+            "Median latency per question (ms) against the number of papers:",
+            "",
+            "| question | " + " | ".join(k[2:] for k in sizes) + " |",
+            "| --- | " + " | ".join("---:" for _ in sizes) + " |",
+        ]
         names = list(results.engines[sizes[0]].get("oxigraph", {}).get("cq", {}))
         for name in names:
             cells = [_fmt_ms(results.engines[k].get("oxigraph", {}).get("cq", {}).get(name)) for k in sizes]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         grow = growing(results)
         if grow:
-            lines += ["", "Questions whose answer or work grows with the corpus (rows at the smallest → the largest N): "
-                      + ", ".join(f"{n} ({a} → {b} rows)" for n, (a, b) in sorted(grow.items())) + ". "
-                      "They start from no resource of the paper (\"all laws\", \"citations per work\", \"every "
-                      "observation of a measure\"), so in a corpus of N papers they return, or aggregate over, every "
-                      "paper's answer: their latency grows linearly with N because their output (or the set they "
-                      "scan) does, not because a lookup gets slower. The questions anchored on a named resource "
-                      "stay flat. In a real multi-paper store such questions would be scoped to one paper "
-                      "(e.g. by its claims' `prov:wasDerivedFrom`)."]
+            lines += [
+                "",
+                "Questions whose answer or work grows with the corpus (rows at the smallest → the largest N): "
+                + ", ".join(f"{n} ({a} → {b} rows)" for n, (a, b) in sorted(grow.items()))
+                + ". "
+                'They start from no resource of the paper ("all laws", "citations per work", "every '
+                'observation of a measure"), so in a corpus of N papers they return, or aggregate over, every '
+                "paper's answer: their latency grows linearly with N because their output (or the set they "
+                "scan) does, not because a lookup gets slower. The questions anchored on a named resource "
+                "stay flat. In a real multi-paper store such questions would be scoped to one paper "
+                "(e.g. by its claims' `prov:wasDerivedFrom`).",
+            ]
 
     if results.cold:
         c = results.cold
-        lines += ["", "## `kg query` cold start", "",
-                  f"Median wall time of {c['runs']} runs (subprocess, interleaved), on the paper's graph:", "",
-                  "| command | ms |", "| --- | ---: |"]
+        lines += [
+            "",
+            "## `kg query` cold start",
+            "",
+            f"Median wall time of {c['runs']} runs (subprocess, interleaved), on the paper's graph:",
+            "",
+            "| command | ms |",
+            "| --- | ---: |",
+        ]
         lines += [f"| `{name}` | {ms:.0f} |" for name, ms in c["median_ms"].items()]
-        lines += ["", f"Ratio kg query / import rdflib: {c['ratio']:.2f} (table), {c['ratio_csv']:.2f} (csv). `python -X importtime -m kg query …` imports "
-                  f"{', '.join(c['forbidden_imported']) or 'none'} of {', '.join(FORBIDDEN_ON_QUERY_PATH)}; "
-                  f"rdflib {'is' if c['imports_rdflib'] else 'is not'} imported."]
+        lines += [
+            "",
+            f"Ratio kg query / import rdflib: {c['ratio']:.2f} (table), {c['ratio_csv']:.2f} (csv). `python -X importtime -m kg query …` imports "
+            f"{', '.join(c['forbidden_imported']) or 'none'} of {', '.join(FORBIDDEN_ON_QUERY_PATH)}; "
+            f"rdflib {'is' if c['imports_rdflib'] else 'is not'} imported.",
+        ]
     if results.build:
         b = results.build
         lines += ["", "## `kg build` by stage", ""]
         if "error" in b:
             lines.append(f"The build failed: `{b['error'].splitlines()[-1]}`")
         else:
-            lines += [f"Full build of {b['triples']:,} asserted triples with {b['reasoner']} (`--force`):", "",
-                      "| stage | s |", "| --- | ---: |"]
+            lines += [
+                f"Full build of {b['triples']:,} asserted triples with {b['reasoner']} (`--force`):",
+                "",
+                "| stage | s |",
+                "| --- | ---: |",
+            ]
             lines += [f"| {s} | {t:.2f} |" for s, t in b["stages_s"].items()]
-            lines += [f"| **total** | **{b['total_s']:.2f}** |", "",
-                      f"Unchanged rebuild (`kg build` again, inputs hashed, median of 3): {b['unchanged_rebuild_s']:.2f} s "
-                      f"— {' '.join(b['unchanged_rebuild_said'])}"]
+            lines += [
+                f"| **total** | **{b['total_s']:.2f}** |",
+                "",
+                f"Unchanged rebuild (`kg build` again, inputs hashed, median of 3): {b['unchanged_rebuild_s']:.2f} s "
+                f"— {' '.join(b['unchanged_rebuild_said'])}",
+            ]
     if results.endpoint:
         e = results.endpoint
         lines += ["", "## Endpoint (`kg serve`)", ""]
         if "qps" in e:
-            lines += [f"{e['clients']} concurrent keep-alive clients on 127.0.0.1 (threads of one Python process, on the "
-                      f"same two cores as the server), GET /sparql, bounded to {e['requests']} requests / {e['seconds']:.1f} s:", "",
-                      "| requests | errors | queries/s | p50 ms | p99 ms |", "| ---: | ---: | ---: | ---: | ---: |",
-                      f"| {e['requests']} | {e['errors']} | {e['qps']:.0f} | {e['p50_ms']:.1f} | {e['p99_ms']:.1f} |",
-                      "", f"Query: `{e['query']}`"]
+            lines += [
+                f"{e['clients']} concurrent keep-alive clients on 127.0.0.1 (threads of one Python process, on the "
+                f"same two cores as the server), GET /sparql, bounded to {e['requests']} requests / {e['seconds']:.1f} s:",
+                "",
+                "| requests | errors | queries/s | p50 ms | p99 ms |",
+                "| ---: | ---: | ---: | ---: | ---: |",
+                f"| {e['requests']} | {e['errors']} | {e['qps']:.0f} | {e['p50_ms']:.1f} | {e['p99_ms']:.1f} |",
+                "",
+                f"Query: `{e['query']}`",
+            ]
         else:
             lines.append(f"Skipped: {e.get('skipped')}")
     notes = HERE / "notes.md"  # hand-written reading of the numbers, kept across runs
@@ -653,7 +809,9 @@ def plot(results: Results, path: Path) -> bool:
     except ImportError:
         say("matplotlib is not installed (pip install -e '.[bench]'): no plot")
         return False
-    sizes = sorted(int(k[2:]) for k in results.engines if k.startswith("N=") and "load_s" in results.engines[k].get("oxigraph", {}))
+    sizes = sorted(
+        int(k[2:]) for k in results.engines if k.startswith("N=") and "load_s" in results.engines[k].get("oxigraph", {})
+    )
     if len(sizes) < 2:
         return False
     ox = [results.engines[f"N={n}"]["oxigraph"] for n in sizes]
@@ -664,26 +822,62 @@ def plot(results: Results, path: Path) -> bool:
     rd = [(n, s) for n, s in rd if s]
     if rd:
         axes[0].plot([n for n, _ in rd], [s for _, s in rd], "s--", color="C1", label=f"rdflib, {corpus}")
-    extra = sorted((int(k.rsplit("x", 1)[1]), v["oxigraph"]) for k, v in results.engines.items()
-                   if k.startswith("paper graph x") and "load_s" in v.get("oxigraph", {}))
+    extra = sorted(
+        (int(k.rsplit("x", 1)[1]), v["oxigraph"])
+        for k, v in results.engines.items()
+        if k.startswith("paper graph x") and "load_s" in v.get("oxigraph", {})
+    )
     if extra:
-        axes[0].plot([n for n, _ in extra], [r["load_s"] for _, r in extra], "^-.", color="C2", label="Oxigraph, full paper graph")
-        axes[2].plot([n for n, _ in extra], [r["rss_peak_mb"] for _, r in extra], "^-.", color="C2", label="Oxigraph, full paper graph")
-        axes[1].plot([n for n, _ in extra], [statistics.median([v for v in _cq_medians(r).values() if v]) for _, r in extra],
-                     "k^-.", lw=1.5, label="median over CQs, full paper graph")
+        axes[0].plot(
+            [n for n, _ in extra],
+            [r["load_s"] for _, r in extra],
+            "^-.",
+            color="C2",
+            label="Oxigraph, full paper graph",
+        )
+        axes[2].plot(
+            [n for n, _ in extra],
+            [r["rss_peak_mb"] for _, r in extra],
+            "^-.",
+            color="C2",
+            label="Oxigraph, full paper graph",
+        )
+        axes[1].plot(
+            [n for n, _ in extra],
+            [statistics.median([v for v in _cq_medians(r).values() if v]) for _, r in extra],
+            "k^-.",
+            lw=1.5,
+            label="median over CQs, full paper graph",
+        )
     axes[0].axhline(LOAD_SECONDS, color="grey", lw=0.8, ls=":", label=f"target {LOAD_SECONDS:.0f} s")
     axes[0].set(xscale="log", yscale="log", xlabel="papers", ylabel="load time (s)", title="Load")
     grow = growing(results)
     for name in ox[0]["cq"]:
         ys = [r["cq"].get(name, {}).get("median_ms") for r in ox]
         if all(y is not None for y in ys):
-            axes[1].plot(sizes, ys, "-", lw=1.2 if name in grow else 0.8, alpha=0.9 if name in grow else 0.45,
-                         label=name if name in grow else None)
-    axes[1].plot(sizes, [statistics.median([v for v in _cq_medians(r).values() if v]) for r in ox], "k-o", lw=2,
-                 label=f"median over CQs, {corpus}")
+            axes[1].plot(
+                sizes,
+                ys,
+                "-",
+                lw=1.2 if name in grow else 0.8,
+                alpha=0.9 if name in grow else 0.45,
+                label=name if name in grow else None,
+            )
+    axes[1].plot(
+        sizes,
+        [statistics.median([v for v in _cq_medians(r).values() if v]) for r in ox],
+        "k-o",
+        lw=2,
+        label=f"median over CQs, {corpus}",
+    )
     axes[1].axhline(CQ_MS, color="grey", lw=0.8, ls=":", label=f"target {CQ_MS:.0f} ms")
-    axes[1].set(xscale="log", yscale="log", xlabel="papers", ylabel="median latency (ms)",
-                title=f"Competency questions (Oxigraph; thin lines: {corpus})")
+    axes[1].set(
+        xscale="log",
+        yscale="log",
+        xlabel="papers",
+        ylabel="median latency (ms)",
+        title=f"Competency questions (Oxigraph; thin lines: {corpus})",
+    )
     axes[1].legend(fontsize=6, loc="upper left")
     axes[2].plot(sizes, [r["rss_peak_mb"] for r in ox], "o-", color="C0", label=f"Oxigraph, {corpus}")
     rm = [(n, results.engines[f"N={n}"].get("rdflib", {}).get("rss_peak_mb")) for n in sizes]
@@ -715,12 +909,17 @@ def render(paths: Sequence[Path], docs: Path | None) -> int:
     engines = {"base": first["engines"].get("base", {})}
     if len(loaded) > 1:  # the corpus series of all but the last file become extra rows, the last one's is the curve
         for other in loaded[:-1]:
-            for key, value in sorted(other["engines"].items(), key=lambda kv: int(kv[0][2:]) if kv[0][2:].isdigit() else 0):
+            for key, value in sorted(
+                other["engines"].items(), key=lambda kv: int(kv[0][2:]) if kv[0][2:].isdigit() else 0
+            ):
                 if key.startswith("N="):
                     engines.setdefault(f"paper graph x{key[2:]}", {}).update(value)
         results.corpora = last.get("corpora", {})
-        results.meta = {**first["meta"], "command": "`, then `".join(r["meta"]["command"] for r in loaded),
-                        "scale_graph": last["meta"].get("scale_graph", last["meta"]["graph"])}
+        results.meta = {
+            **first["meta"],
+            "command": "`, then `".join(r["meta"]["command"] for r in loaded),
+            "scale_graph": last["meta"].get("scale_graph", last["meta"]["graph"]),
+        }
     engines.update({k: v for k, v in last["engines"].items() if k.startswith("N=")})
     results.engines = engines
     results.targets = check_targets(results)
@@ -736,15 +935,26 @@ def render(paths: Sequence[Path], docs: Path | None) -> int:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line."""
     p = argparse.ArgumentParser(
-        prog="kg bench", description=__doc__.split("\n\n")[0],
-        epilog="Example:  kg bench --graph build --scale-graph /tmp/mini --sizes 1,10,100,1000 --docs docs")
+        prog="kg bench",
+        description=__doc__.split("\n\n")[0],
+        epilog="Example:  kg bench --graph build --scale-graph /tmp/mini --sizes 1,10,100,1000 --docs docs",
+    )
     p.add_argument("--graph", type=Path, default=Path("build"), help="the paper's graph (output of kg build)")
     p.add_argument("--sizes", default="1,10,100,1000", help="corpus sizes in papers, comma-separated ('' for none)")
-    p.add_argument("--scale-graph", type=Path, default=None,
-                   help="the graph the corpora repeat (default: --graph), e.g. a smaller build for a 1000-paper run")
-    p.add_argument("--render", type=Path, nargs="+", default=None,
-                   help="only write the report from results JSON files: the first gives the paper's graph, "
-                        "cold start, build and endpoint; the corpus series of the last is the scale curve")
+    p.add_argument(
+        "--scale-graph",
+        type=Path,
+        default=None,
+        help="the graph the corpora repeat (default: --graph), e.g. a smaller build for a 1000-paper run",
+    )
+    p.add_argument(
+        "--render",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="only write the report from results JSON files: the first gives the paper's graph, "
+        "cold start, build and endpoint; the corpus series of the last is the scale curve",
+    )
     p.add_argument("--work", type=Path, default=None, help="where corpora and builds go (default: a temp dir)")
     p.add_argument("--rdflib-max", type=int, default=100, help="largest corpus also loaded into rdflib")
     p.add_argument("--reps", type=int, default=15, help="most timed runs per question")
@@ -793,10 +1003,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = Results()
     results.meta = {
         "command": "kg bench " + " ".join(sys.argv[1:] if argv is None else argv),
-        "cpus": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-        "platform": platform.platform(terse=True), "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
-        "graph": str(args.graph), "scale_graph": str(args.scale_graph or args.graph), "date": time.strftime("%Y-%m-%d %H:%M"), "reps": args.reps,
+        "cpus": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "platform": platform.platform(terse=True),
+        "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "graph": str(args.graph),
+        "scale_graph": str(args.scale_graph or args.graph),
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "reps": args.reps,
     }
     entity = pick_entity(args.graph)
     results.pick = {"entity": entity, "entity_local": entity.replace(RESOURCE, "res:")}
@@ -810,8 +1027,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             target = work / f"corpus-{n}"
             start = time.perf_counter()
             made = generate(args.scale_graph or args.graph, n, target)
-            results.corpora[f"N={n}"] = {"seconds": time.perf_counter() - start, "quads": made.total_quads,
-                                         "bytes": made.bytes_written}
+            results.corpora[f"N={n}"] = {
+                "seconds": time.perf_counter() - start,
+                "quads": made.total_quads,
+                "bytes": made.bytes_written,
+            }
             engines = ("oxigraph", "rdflib") if n <= args.rdflib_max else ("oxigraph",)
             results.engines[f"N={n}"] = {}
             for engine in engines:

@@ -61,7 +61,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name, Chromium.launch() as browser:
         tmp = Path(tmp_name)
         cases = [("paper", args.graph), (f"{args.times}x", scaled_copy(args.graph, args.times, tmp / "scaled"))]
-        print("| graph | entities | relations | page MB | write_page s | settle ms (median) | load→settled s (median) |")
+        print(
+            "| graph | entities | relations | page MB | write_page s | settle ms (median) | load→settled s (median) |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|")
         for name, directory in cases:
             page_file = tmp / f"{name}.html"
@@ -72,7 +74,9 @@ def main() -> int:
             runs = sorted(measure(browser, page_file) for _ in range(args.runs))
             settle, wall = runs[len(runs) // 2]
             size = page_file.stat().st_size / 1e6
-            print(f"| {name} | {nodes} | {edges} | {size:.1f} | {write_s:.1f} | {settle:.0f} | {wall:.1f} |", flush=True)
+            print(
+                f"| {name} | {nodes} | {edges} | {size:.1f} | {write_s:.1f} | {settle:.0f} | {wall:.1f} |", flush=True
+            )
     return 0
 
 

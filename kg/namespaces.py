@@ -11,9 +11,35 @@ from kg.terms import NAMESPACES, PREFIX_IRIS
 from kg.terms import expand as expand_str
 
 __all__ = [
-    "CITO", "DCTERMS", "DOCO", "EXTERNAL_PROPERTIES", "FABIO", "FOAF", "MX", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PREFIXES",
-    "PRISM", "PROV", "QB", "RDF", "RDFS", "RES", "SCHEMA", "SDMX_DIM", "SH", "SKOS", "VANN", "VERSION_IRI_BASE", "XSD",
-    "bind_prefixes", "expand", "resource", "slug",
+    "CITO",
+    "DCTERMS",
+    "DOCO",
+    "EXTERNAL_PROPERTIES",
+    "FABIO",
+    "FOAF",
+    "MX",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PRISM",
+    "PROV",
+    "QB",
+    "RDF",
+    "RDFS",
+    "RES",
+    "SCHEMA",
+    "SDMX_DIM",
+    "SH",
+    "SKOS",
+    "VANN",
+    "VERSION_IRI_BASE",
+    "XSD",
+    "bind_prefixes",
+    "expand",
+    "resource",
+    "slug",
 ]
 
 RES = Namespace(NAMESPACES["res"])

@@ -80,9 +80,15 @@ class Names:
     def __contains__(self, iri: object) -> bool:
         return iri in self.labels or iri in self.alternatives
 
-    def resolve(self, name: str, *, exists: Callable[[str], bool] | None = None,
-                within: Container[str] | None = None, what: str = "entity",
-                describe: Callable[[str], str] | None = None) -> str:
+    def resolve(
+        self,
+        name: str,
+        *,
+        exists: Callable[[str], bool] | None = None,
+        within: Container[str] | None = None,
+        what: str = "entity",
+        describe: Callable[[str], str] | None = None,
+    ) -> str:
         """The IRI that *name* stands for; raises :class:`UnknownEntity` with the candidates when
         several resources carry the name, or with suggestions when none does.
 
@@ -102,9 +108,13 @@ class Names:
             if len(hits) == 1:
                 return hits[0]
             if hits:
-                listed = "; ".join(f"{self.display(h)} ({curie(h)}{', ' + describe(h) if describe else ''})" for h in hits)
-                raise UnknownEntity(f"{name!r} names {len(hits)} {_plural(what)}: {listed}; give the id (res:…) instead")
-        close = self.suggest(wanted)  # the same suggestions whatever the view, so every command agrees
+                listed = "; ".join(
+                    f"{self.display(h)} ({curie(h)}{', ' + describe(h) if describe else ''})" for h in hits
+                )
+                raise UnknownEntity(
+                    f"{name!r} names {len(hits)} {_plural(what)}: {listed}; give the id (res:…) instead"
+                )
+        close = [f"{self.display(iri)} ({curie(iri)})" for iri in self.suggest(wanted)]  # whatever the view
         hint = "; did you mean: " + ", ".join(close) + "?" if close else ""
         raise UnknownEntity(f"no {what} is called {name!r}{hint}")
 
@@ -114,7 +124,7 @@ class Names:
         return sorted(iri for iri, names in table.items() if any(_key(text) == key for text, _ in names))
 
     def suggest(self, name: str, *, limit: int = SUGGESTIONS) -> list[str]:
-        """Up to *limit* resources whose names are closest to *name*, as ``label (res:id)``."""
+        """The IRIs of up to *limit* resources whose names are closest to *name*, closest first."""
         from rapidfuzz import fuzz, process
 
         choices: dict[tuple[str, int], str] = {}
@@ -126,8 +136,7 @@ class Names:
         best: dict[str, float] = {}
         for _, score, (iri, _) in found:
             best[iri] = max(best.get(iri, 0.0), score)
-        ranked = sorted(best, key=lambda iri: (-best[iri], self.display(iri).casefold(), iri))[:limit]
-        return [f"{self.display(iri)} ({curie(iri)})" for iri in ranked]
+        return sorted(best, key=lambda iri: (-best[iri], self.display(iri).casefold(), iri))[:limit]
 
 
 def _inside(hits: list[str], within: Container[str], name: str, what: str) -> list[str]:

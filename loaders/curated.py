@@ -23,17 +23,20 @@ def read_file(path: Path, vocab: Vocabulary) -> list[Entity]:
     expect(doc, dict, where, "the file")
     check_keys(doc, {"entities", "works", "observations"}, set(), path, "the file")
     out: list[Entity] = []
-    for key, parse in (("entities", parse_entity), ("works", parse_work), ("observations", parse_observation)):
+    for key in ("entities", "works", "observations"):
         if key not in doc:
             continue
         items = doc[key]
         expect(items, list, at(doc, key, path), key)
         for item in items:
             if not isinstance(item, LineDict):
-                raise Where(path, items.item_lines[items.index(item)] if isinstance(items, LineList) else doc.line).error(
-                    f"each of {key} must be a mapping, got {item!r:.40}"
-                )
-            out.append(parse(item, path) if parse is parse_observation else parse(item, vocab, path))  # type: ignore[operator]
+                raise Where(
+                    path, items.item_lines[items.index(item)] if isinstance(items, LineList) else doc.line
+                ).error(f"each of {key} must be a mapping, got {item!r:.40}")
+            if key == "observations":
+                out.append(parse_observation(item, path))
+            else:
+                out.append(parse_entity(item, vocab, path) if key == "entities" else parse_work(item, vocab, path))
     return out
 
 
@@ -54,7 +57,9 @@ def read_curated(data_dir: Path, vocab: Vocabulary, *, paper_length: int | None 
         for entity in read_file(path, vocab):
             if entity.id in entities:
                 first = entities[entity.id].where
-                raise entity.where.error(f"duplicate id {entity.id!r} (first defined at {first.path.name}:{first.line})")
+                raise entity.where.error(
+                    f"duplicate id {entity.id!r} (first defined at {first.path.name}:{first.line})"
+                )
             entities[entity.id] = entity
     curated = Curated(entities)
     _check_references(curated)

@@ -15,8 +15,9 @@ from kg.namespaces import MX, expand
 from loaders.sssom import HTTP
 from loaders.yamlines import LineDict, LineList, load_yaml
 
-DISCREPANCY_KEYS = frozenset({"id", "entity", "property", "kind", "paper", "paperAsWritten", "record", "status",
-                              "source", "evidence", "note"})
+DISCREPANCY_KEYS = frozenset(
+    {"id", "entity", "property", "kind", "paper", "paperAsWritten", "record", "status", "source", "evidence", "note"}
+)
 STATUSES = ("verified", "partly verified", "unverified")
 
 
@@ -46,7 +47,9 @@ def _property(name: str) -> URIRef:
     return expand(name)
 
 
-def read_discrepancies(path: Path | str, known_ids: Iterable[str], paper_length: int | None = None) -> list[Discrepancy]:
+def read_discrepancies(
+    path: Path | str, known_ids: Iterable[str], paper_length: int | None = None
+) -> list[Discrepancy]:
     """Read ``discrepancies.yaml``: a mapping with a list ``discrepancies``; see the file's header."""
     path = Path(path)
     data = load_yaml(path)
@@ -83,10 +86,20 @@ def _discrepancy(item: Any, known: set[str], seen: set[str], paper_length: int |
     source = _source(item, fail)
     span = _span(item["evidence"], paper_length, fail)
     note = item.get("note") or {}
-    return Discrepancy(ident, str(item["entity"]), prop, str(item["kind"]), str(item["paper"]),
-                       str(item.get("paperAsWritten") or item["paper"]), str(item["record"]), str(item["status"]),
-                       URIRef(str(source)) if source else None, (span[0], span[1]),
-                       str(note.get("en", "")) if isinstance(note, dict) else str(note), item.line)
+    return Discrepancy(
+        ident,
+        str(item["entity"]),
+        prop,
+        str(item["kind"]),
+        str(item["paper"]),
+        str(item.get("paperAsWritten") or item["paper"]),
+        str(item["record"]),
+        str(item["status"]),
+        URIRef(str(source)) if source else None,
+        (span[0], span[1]),
+        str(note.get("en", "")) if isinstance(note, dict) else str(note),
+        item.line,
+    )
 
 
 def _check_keys(item: LineDict, fail: Any) -> None:
@@ -108,17 +121,25 @@ def _source(item: LineDict, fail: Any) -> Any:
 
 
 def _span(span: Any, paper_length: int | None, fail: Any) -> list[int]:
-    if (not isinstance(span, list) or len(span) != 2 or not all(type(x) is int for x in span)
-            or not 0 <= span[0] < span[1] or (paper_length is not None and span[1] > paper_length)):
+    if (
+        not isinstance(span, list)
+        or len(span) != 2
+        or not all(type(x) is int for x in span)
+        or not 0 <= span[0] < span[1]
+        or (paper_length is not None and span[1] > paper_length)
+    ):
         raise fail(f"evidence must be [start, end] within the paper, not {span!r}", "evidence")
     return span
 
 
 def check_discrepancy_evidence(discrepancies: list[Discrepancy], text: str, path: Path | str) -> None:
     """Each evidence span must contain the paper's value as written (ignoring case and line breaks)."""
+
     def norm(s: str) -> str:
         return " ".join(s.split()).lower()
 
     for d in discrepancies:
-        if norm(d.paper_as_written) not in norm(text[d.evidence[0]:d.evidence[1]]):
-            raise InputError(path, f"{d.id}: the evidence span {list(d.evidence)} does not contain {d.paper_as_written!r}", d.line)
+        if norm(d.paper_as_written) not in norm(text[d.evidence[0] : d.evidence[1]]):
+            raise InputError(
+                path, f"{d.id}: the evidence span {list(d.evidence)} does not contain {d.paper_as_written!r}", d.line
+            )

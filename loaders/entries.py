@@ -162,7 +162,9 @@ def parse_entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
     evidence = _span(item["evidence"], at(item, "evidence", path)) if "evidence" in item else None
     source = _source(item, path)
     if evidence is None and source is None and cls not in NO_EVIDENCE_NEEDED:
-        raise where.error(f"entity {ident!r} of type {cls} needs evidence [start, end] (or a source URL for metadata the paper does not state)")
+        raise where.error(
+            f"entity {ident!r} of type {cls} needs evidence [start, end] (or a source URL for metadata the paper does not state)"
+        )
     return Entity(
         id=ident,
         type=cls,
@@ -241,8 +243,25 @@ OBS_REFS = {"dataset": "DataSet", "measure": "Measure", "unit": "Unit"}
 def parse_observation(item: LineDict, path: Path) -> Entity:
     where = Where(path, item.line)
     expect(item, dict, where, "an observation")
-    allowed = {"id", "dataset", "measure", "value", "min", "max", "qualifier", "unit", "period", "area",
-               "population", "actor", "category", "source", "asWritten", "evidence", "label"}
+    allowed = {
+        "id",
+        "dataset",
+        "measure",
+        "value",
+        "min",
+        "max",
+        "qualifier",
+        "unit",
+        "period",
+        "area",
+        "population",
+        "actor",
+        "category",
+        "source",
+        "asWritten",
+        "evidence",
+        "label",
+    }
     check_keys(item, allowed, {"id", "dataset", "measure", "unit", "period", "evidence"}, path, "observation")
     ident = _id(item, path)
     numbers = _numbers(item, ident, path)
@@ -267,8 +286,13 @@ def parse_observation(item: LineDict, path: Path) -> Entity:
         facts=[],
         where=where,
         kind="observation",
-        extra={"numbers": numbers, "qualifier": qualifier, "period": period, "refs": _refs(item, path),
-               "asWritten": as_written},
+        extra={
+            "numbers": numbers,
+            "qualifier": qualifier,
+            "period": period,
+            "refs": _refs(item, path),
+            "asWritten": as_written,
+        },
     )
 
 

@@ -52,9 +52,13 @@ def check_evidence(curated: Curated, text: str) -> list[InputError]:
         if entity.evidence is not None:
             if entity.kind == "observation":
                 written = entity.extra["asWritten"]
-                forms = [written] if written else [f for v in entity.extra["numbers"].values() for f in _figure_forms(v)]
+                forms = (
+                    [written] if written else [f for v in entity.extra["numbers"].values() for f in _figure_forms(v)]
+                )
                 if not contains(entity.evidence, forms):
-                    errors.append(entity.where.error(f"evidence {list(entity.evidence)} does not contain the figure {forms[0]!r}"))
+                    errors.append(
+                        entity.where.error(f"evidence {list(entity.evidence)} does not contain the figure {forms[0]!r}")
+                    )
             else:
                 # a thing the paper describes without naming it (a flow, a registration) is
                 # supported by a span naming what it relates to
@@ -62,7 +66,11 @@ def check_evidence(curated: Curated, text: str) -> list[InputError]:
                 for fact in entity.facts:
                     candidates += names(fact.obj) if fact.obj is not None else [str(fact.value)]
                 if not contains(entity.evidence, candidates):
-                    errors.append(entity.where.error(f"evidence {list(entity.evidence)} does not contain a name of {entity.id!r} or of what it relates to"))
+                    errors.append(
+                        entity.where.error(
+                            f"evidence {list(entity.evidence)} does not contain a name of {entity.id!r} or of what it relates to"
+                        )
+                    )
         for fact in entity.facts:
             if fact.evidence is None:
                 continue
@@ -70,7 +78,13 @@ def check_evidence(curated: Curated, text: str) -> list[InputError]:
             if fact.obj is not None:
                 candidates += names(fact.obj)
             else:
-                candidates += [str(fact.value)] + (_figure_forms(fact.value) if isinstance(fact.value, (int, float)) else [])
+                candidates += [str(fact.value)] + (
+                    _figure_forms(fact.value) if isinstance(fact.value, (int, float)) else []
+                )
             if not contains(fact.evidence, candidates):
-                errors.append(fact.where.error(f"evidence {list(fact.evidence)} of {fact.predicate!r} names neither subject nor object"))
+                errors.append(
+                    fact.where.error(
+                        f"evidence {list(fact.evidence)} of {fact.predicate!r} names neither subject nor object"
+                    )
+                )
     return errors

@@ -17,6 +17,8 @@ IDENTIFIER_PROPERTIES: dict[str, tuple[URIRef, bool]] = {
     "mx:iso3166Code": (MX.iso3166Code, False),
     "rdfs:seeAlso": (RDFS.seeAlso, True),
 }
+
+
 @dataclass(frozen=True)
 class Identifier:
     """One row of ``identifiers.tsv``: a literal identifier or a bibliographic record of an entity."""
@@ -45,7 +47,7 @@ def read_identifiers(path: Path | str, known_ids: Iterable[str]) -> list[Identif
     if tuple(columns) != wanted:
         raise InputError(path, f"the header must be {' '.join(wanted)} (tab-separated)", first + 1)
     out = []
-    for number, raw in enumerate(lines[first + 1:], start=first + 2):
+    for number, raw in enumerate(lines[first + 1 :], start=first + 2):
         if not raw.strip():
             continue
         cells = raw.split("\t")

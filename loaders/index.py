@@ -58,8 +58,9 @@ def _mentions(paper: Paper, curated: Curated) -> list[Mention]:
 
 def _sentence(paper: Paper, citation: Any) -> tuple[int, int]:
     """The sentence around a citation, within its paragraph."""
-    limit = next(((p.span.start, p.span.end) for p in paper.paragraphs
-                  if p.span.start <= citation.start < p.span.end), None)
+    limit = next(
+        ((p.span.start, p.span.end) for p in paper.paragraphs if p.span.start <= citation.start < p.span.end), None
+    )
     return sentence_bounds(paper.text, citation.start, citation.end, limit=limit)
 
 
@@ -74,7 +75,9 @@ def build_index(paper: Paper, curated: Curated) -> dict[str, Any]:
             {"id": s.id, "heading": [s.heading.start, s.heading.end], "span": [s.span.start, s.span.end]}
             for s in paper.sections
         ],
-        "paragraphs": [{"id": p.id, "section": p.section, "span": [p.span.start, p.span.end]} for p in paper.paragraphs],
+        "paragraphs": [
+            {"id": p.id, "section": p.section, "span": [p.span.start, p.span.end]} for p in paper.paragraphs
+        ],
         "citations": [
             {k: v for k, v in asdict(c).items()} | {"authors": list(c.authors), "sentence": list(_sentence(paper, c))}
             for c in find_citations(paper.text)
@@ -106,8 +109,16 @@ _SPAN_KEYS = {"sections": ("heading", "span"), "paragraphs": ("span",), "citatio
 _FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "sections": {"id": str, "heading": list, "span": list},
     "paragraphs": {"id": str, "section": str, "span": list},
-    "citations": {"authors": list, "start": int, "end": int, "year": int, "et_al": bool, "form": str,
-                  "pages": (str, type(None)), "sentence": list},
+    "citations": {
+        "authors": list,
+        "start": int,
+        "end": int,
+        "year": int,
+        "et_al": bool,
+        "form": str,
+        "pages": (str, type(None)),
+        "sentence": list,
+    },
     "mentions": {"entity": str, "start": int, "end": int},
 }
 
@@ -163,14 +174,19 @@ def _check_index(path: Path, data: dict[str, Any], lines: list[str]) -> None:
         raise InputError(path, f"'length' must be a positive integer, got {length!r:.40}")
 
     def span_ok(value: Any) -> bool:
-        return (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
-                and 0 <= value[0] < value[1] <= length)
+        return (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(type(v) is int for v in value)
+            and 0 <= value[0] < value[1] <= length
+        )
 
     for key, fields in _FIELDS.items():
         records = data[key]
         if not isinstance(records, list):
             raise InputError(path, f"{key!r} must be a list, got {type(records).__name__}")
         for i, record in enumerate(records):
+
             def fail(message: str, i: int = i, key: str = key) -> InputError:
                 return InputError(path, f"{key}[{i}]: {message}", _record_line(lines, key, i))
 
@@ -184,11 +200,15 @@ def _check_index(path: Path, data: dict[str, Any], lines: list[str]) -> None:
                     raise fail(f"{name!r} has the wrong type ({type(value).__name__}: {value!r:.40})")
             for name in _SPAN_KEYS[key]:
                 if not span_ok(record[name]):
-                    raise fail(f"{name!r} must be [start, end] within the paper (0 ≤ start < end ≤ {length}), "
-                               f"got {record[name]!r:.40}")
+                    raise fail(
+                        f"{name!r} must be [start, end] within the paper (0 ≤ start < end ≤ {length}), "
+                        f"got {record[name]!r:.40}"
+                    )
             if key in ("citations", "mentions") and not span_ok([record["start"], record["end"]]):
-                raise fail(f"[start, end] must lie within the paper (0 ≤ start < end ≤ {length}), "
-                           f"got [{record['start']}, {record['end']}]")
+                raise fail(
+                    f"[start, end] must lie within the paper (0 ≤ start < end ≤ {length}), "
+                    f"got [{record['start']}, {record['end']}]"
+                )
             if key == "citations" and (not record["authors"] or not all(isinstance(a, str) for a in record["authors"])):
                 raise fail("'authors' must be a non-empty list of names")
 
@@ -197,14 +217,17 @@ def check_references(path: Path, index: dict[str, Any], known: set[str] | dict[s
     """Every mention names a curated id and every paragraph a section of the index."""
     lines: list[str] | None = None
     sections = {s["id"] for s in index["sections"]}
-    for key, field_, targets, what in (("mentions", "entity", known, "curated id"),
-                                       ("paragraphs", "section", sections, "section of the index")):
+    for key, field_, targets, what in (
+        ("mentions", "entity", known, "curated id"),
+        ("paragraphs", "section", sections, "section of the index"),
+    ):
         for i, record in enumerate(index[key]):
             if record[field_] not in targets:
                 if lines is None:
                     lines = path.read_text(encoding="utf-8").splitlines()
-                raise InputError(path, f"{key}[{i}]: {field_} {record[field_]!r} is not a known {what}",
-                                 _record_line(lines, key, i))
+                raise InputError(
+                    path, f"{key}[{i}]: {field_} {record[field_]!r} is not a known {what}", _record_line(lines, key, i)
+                )
 
 
 def section_at(index: dict[str, Any], offset: int) -> str | None:

@@ -32,8 +32,16 @@ from loaders.identifiers import IDENTIFIER_PROPERTIES, Identifier, read_identifi
 from loaders.index import section_at
 from loaders.sssom import SEMAPV, MappingSet, read_sssom
 
-__all__ = ["check_discrepancy_evidence", "folder_for", "mapping_claims", "mapping_dataset", "mappings_dir",
-           "read_discrepancies", "read_identifiers", "read_sssom"]
+__all__ = [
+    "check_discrepancy_evidence",
+    "folder_for",
+    "mapping_claims",
+    "mapping_dataset",
+    "mappings_dir",
+    "read_discrepancies",
+    "read_identifiers",
+    "read_sssom",
+]
 
 UNVERIFIED_SOURCE = resource("source", "unverified")
 
@@ -61,8 +69,9 @@ class Claim:
     about: list[Triple] = field(default_factory=list)
 
 
-def mapping_claims(mappings: MappingSet, identifiers: list[Identifier], discrepancies: list[Discrepancy],
-                   paper: URIRef) -> list[Claim]:
+def mapping_claims(
+    mappings: MappingSet, identifiers: list[Identifier], discrepancies: list[Discrepancy], paper: URIRef
+) -> list[Claim]:
     """The claims of the three mapping files, in file order."""
     out: list[Claim] = []
     for m in mappings.mappings:
@@ -91,11 +100,17 @@ def mapping_claims(mappings: MappingSet, identifiers: list[Identifier], discrepa
         if d.note:
             paper_side.append((node, SKOS.note, Literal(d.note, lang="en")))
         out.append(Claim(resource("claim", "discrepancy", d.id, "paper"), paper_side, paper, d.evidence))
-        record_side: list[Triple] = [(node, MX.recordValue, Literal(d.record)), (node, MX.verificationStatus, Literal(d.status))]
+        record_side: list[Triple] = [
+            (node, MX.recordValue, Literal(d.record)),
+            (node, MX.verificationStatus, Literal(d.status)),
+        ]
         if d.source is not None:
             record_side.append((node, MX.recordSource, d.source))
-        out.append(Claim(resource("claim", "discrepancy", d.id, "record"), record_side, d.source or UNVERIFIED_SOURCE,
-                         d.evidence))
+        out.append(
+            Claim(
+                resource("claim", "discrepancy", d.id, "record"), record_side, d.source or UNVERIFIED_SOURCE, d.evidence
+            )
+        )
     return out
 
 
@@ -114,8 +129,15 @@ def folder_for(data: Path | None) -> Path | None:
     return None
 
 
-def mapping_dataset(claims: Dataset, index: dict[str, Any], known_ids: Iterable[str], data: Path | None = None,
-                    *, paper_text: str | None = None, folder: Path | None = None) -> tuple[Dataset, list[str]]:
+def mapping_dataset(
+    claims: Dataset,
+    index: dict[str, Any],
+    known_ids: Iterable[str],
+    data: Path | None = None,
+    *,
+    paper_text: str | None = None,
+    folder: Path | None = None,
+) -> tuple[Dataset, list[str]]:
     """The claims of the mapping files that go with *data* (see :func:`folder_for`), as a new dataset.
 
     Each claim gets its named graph, ``mx:method mx:curation``, ``prov:wasDerivedFrom`` its
@@ -141,10 +163,17 @@ def mapping_dataset(claims: Dataset, index: dict[str, Any], known_ids: Iterable[
         _add_claim(out, claims, claim, paper, index, folder)
     if any(d.source is None for d in discrepancies):
         out.add((UNVERIFIED_SOURCE, RDF.type, PROV.Entity))
-        out.add((UNVERIFIED_SOURCE, RDFS.label,
-                 Literal("general knowledge not yet checked against a public record", lang="en")))
-    return out, [f"linked {len(mappings.mappings)} mapping(s), {len(identifiers)} identifier(s) and "
-                 f"{len(discrepancies)} discrepancy(ies) from {folder.name}/"]
+        out.add(
+            (
+                UNVERIFIED_SOURCE,
+                RDFS.label,
+                Literal("general knowledge not yet checked against a public record", lang="en"),
+            )
+        )
+    return out, [
+        f"linked {len(mappings.mappings)} mapping(s), {len(identifiers)} identifier(s) and "
+        f"{len(discrepancies)} discrepancy(ies) from {folder.name}/"
+    ]
 
 
 def _add_claim(out: Dataset, claims: Dataset, claim: Claim, paper: URIRef, index: dict[str, Any], folder: Path) -> None:

@@ -81,9 +81,7 @@ class Vocabulary:
         ns = str(MX._NS)
 
         def local(kind: URIRef) -> frozenset[str]:
-            return frozenset(
-                str(s)[len(ns) :] for s in ontology.subjects(RDF.type, kind) if str(s).startswith(ns)
-            )
+            return frozenset(str(s)[len(ns) :] for s in ontology.subjects(RDF.type, kind) if str(s).startswith(ns))
 
         return cls(local(OWL.Class), local(OWL.ObjectProperty), local(OWL.DatatypeProperty))
 

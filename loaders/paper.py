@@ -124,9 +124,9 @@ def split(path: Path, text: str, digest: str) -> Paper:
         after = _BLANK.search(text, text.rfind("http", furniture_at, headings[2][1].start))
         furniture = Span(furniture_at, after.start() if after else furniture_at + 1)
     sections = []
-    for i, (section_id, heading) in enumerate(headings):
+    for i, (section_id, heading_span) in enumerate(headings):
         end = headings[i + 1][1].start if i + 1 < len(headings) else len(text.rstrip())
-        sections.append(Section(section_id, heading, Span(heading.start, end)))
+        sections.append(Section(section_id, heading_span, Span(heading_span.start, end)))
     paragraphs = []
     for section in sections:
         counter = 0

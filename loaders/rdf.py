@@ -45,8 +45,14 @@ class _Writer:
         self.paper = iri(PAPER_ID)
         self.spans: set[tuple[int, int]] = set()
 
-    def claim(self, claim: URIRef, triples: Iterable[tuple[Node, Node, Node]], span: tuple[int, int] | None,
-              method: URIRef, source: URIRef | None = None) -> None:
+    def claim(
+        self,
+        claim: URIRef,
+        triples: Iterable[tuple[Node, Node, Node]],
+        span: tuple[int, int] | None,
+        method: URIRef,
+        source: URIRef | None = None,
+    ) -> None:
         graph = self.ds.graph(claim)
         for triple in triples:
             graph.add(triple)
@@ -117,8 +123,13 @@ def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
             target = fact.obj if fact.obj is not None else slug(str(fact.value))
             claim = resource("claim", entity.id, slug(fact.predicate), target)
             obj: Node = iri(fact.obj) if fact.obj is not None else _literal(fact)
-            w.claim(claim, [(subject, _predicate(fact.predicate), obj)], fact.evidence or span, curation,
-                    None if fact.evidence else source)
+            w.claim(
+                claim,
+                [(subject, _predicate(fact.predicate), obj)],
+                fact.evidence or span,
+                curation,
+                None if fact.evidence else source,
+            )
     _structure(w, index)
     _citations(w, curated, index)
     _mentions(w, index)
@@ -164,8 +175,16 @@ def _observation_triples(entity: Entity) -> list[tuple[Node, Node, Node]]:
         out.append((s, names[key], _decimal(number)))
     out.append((s, MX.qualifier, Literal(extra["qualifier"])))
     out.append((s, MX.period, Literal(extra["period"])))
-    props = {"dataset": MX.dataSet, "measure": MX.measure, "unit": MX.unit, "area": MX.refArea,
-             "population": MX.refPopulation, "actor": MX.refActor, "category": MX.refCategory, "source": MX.source}
+    props = {
+        "dataset": MX.dataSet,
+        "measure": MX.measure,
+        "unit": MX.unit,
+        "area": MX.refArea,
+        "population": MX.refPopulation,
+        "actor": MX.refActor,
+        "category": MX.refCategory,
+        "source": MX.source,
+    }
     for key, values in sorted(extra["refs"].items()):
         out += [(s, props[key], iri(v)) for v in values]
     return out
@@ -240,15 +259,24 @@ def _structure(w: _Writer, index: dict[str, Any]) -> None:
     for section in index["sections"]:
         node = iri(f"section-{section['id']}")
         span = tuple(section["heading"])
-        w.claim(resource("claim", "section", section["id"]),
-                [(node, RDF.type, MX.Section), (node, MX.partOf, w.paper),
-                 (node, MX.number, Literal(index["sections"].index(section) + 1, datatype=XSD.integer))],
-                span, MX.extraction)  # type: ignore[arg-type]
+        w.claim(
+            resource("claim", "section", section["id"]),
+            [
+                (node, RDF.type, MX.Section),
+                (node, MX.partOf, w.paper),
+                (node, MX.number, Literal(index["sections"].index(section) + 1, datatype=XSD.integer)),
+            ],
+            span,
+            MX.extraction,
+        )
     for paragraph in index["paragraphs"]:
         node = resource("paragraph", paragraph["id"])
-        w.claim(resource("claim", "paragraph", paragraph["id"]),
-                [(node, RDF.type, MX.Paragraph), (node, MX.partOf, iri(f"section-{paragraph['section']}"))],
-                tuple(paragraph["span"]), MX.extraction)  # type: ignore[arg-type]
+        w.claim(
+            resource("claim", "paragraph", paragraph["id"]),
+            [(node, RDF.type, MX.Paragraph), (node, MX.partOf, iri(f"section-{paragraph['section']}"))],
+            tuple(paragraph["span"]),
+            MX.extraction,
+        )
 
 
 def _paragraph(index: dict[str, Any], offset: int) -> tuple[int, int]:
@@ -287,7 +315,8 @@ def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
         # only when it is stated in the citation's own sentence
         ps, pe = _paragraph(index, span[0])
         sourced = sorted(
-            o.id for o in observations
+            o.id
+            for o in observations
             if work_id in o.extra["refs"].get("source", []) and o.evidence and ps <= o.evidence[0] < pe
         )
         stated = sorted({claim for (fs, fe), claim in facts if fs < se and fe > ss}, key=str)
@@ -298,8 +327,15 @@ def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
             (node, CITO.hasCitedEntity, iri(work_id)),
             (node, CITO.hasCitationCharacterization, function),
             (node, MX.citationForm, Literal(citation["form"])),
-            (node, RDFS.label, Literal(f"{' & '.join(citation['authors'])} {citation['year']}"
-                                        + (f", p. {citation['pages']}" if citation["pages"] else ""), lang="en")),
+            (
+                node,
+                RDFS.label,
+                Literal(
+                    f"{' & '.join(citation['authors'])} {citation['year']}"
+                    + (f", p. {citation['pages']}" if citation["pages"] else ""),
+                    lang="en",
+                ),
+            ),
         ]
         if citation["pages"]:
             triples.append((node, MX.pages, Literal(citation["pages"])))
@@ -315,5 +351,9 @@ def _mentions(w: _Writer, index: dict[str, Any]) -> None:
         if paragraph is None:
             continue
         node = resource("paragraph", paragraph["id"])
-        w.claim(resource("claim", "mention", mention["entity"], str(start)),
-                [(node, MX.mentions, iri(mention["entity"]))], (start, end), MX.extraction)
+        w.claim(
+            resource("claim", "mention", mention["entity"], str(start)),
+            [(node, MX.mentions, iri(mention["entity"]))],
+            (start, end),
+            MX.extraction,
+        )

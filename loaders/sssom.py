@@ -20,8 +20,16 @@ from kg.terms import NAMESPACES
 
 #: Columns every mapping row must have (``see_also`` and any other SSSOM column are optional).
 REQUIRED_COLUMNS = (
-    "subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-    "mapping_justification", "confidence", "author_id", "mapping_date", "comment",
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "author_id",
+    "mapping_date",
+    "comment",
 )
 #: Mapping predicates the loader knows, with the RDF property each becomes.
 PREDICATES: dict[str, URIRef] = {
@@ -33,10 +41,18 @@ PREDICATES: dict[str, URIRef] = {
     "owl:sameAs": OWL.sameAs,
 }
 SEMAPV = NAMESPACES["semapv"]
-JUSTIFICATIONS = frozenset({
-    "ManualMappingCuration", "LexicalMatching", "LexicalSimilarityThresholdMatching", "MappingChaining",
-    "BackgroundKnowledgeBasedMatching", "MappingReview", "StructuralMatching", "UnspecifiedMatching",
-})
+JUSTIFICATIONS = frozenset(
+    {
+        "ManualMappingCuration",
+        "LexicalMatching",
+        "LexicalSimilarityThresholdMatching",
+        "MappingChaining",
+        "BackgroundKnowledgeBasedMatching",
+        "MappingReview",
+        "StructuralMatching",
+        "UnspecifiedMatching",
+    }
+)
 REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
 _CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -98,15 +114,19 @@ def _header(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
         raise InputError(path, f"the metadata header holds an impossible value: {exc}", 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"the metadata header is not valid YAML: {getattr(exc, 'problem', exc)}",
-                         (mark.line + 1) if mark is not None else 1) from None
+        raise InputError(
+            path,
+            f"the metadata header is not valid YAML: {getattr(exc, 'problem', exc)}",
+            (mark.line + 1) if mark is not None else 1,
+        ) from None
     if not isinstance(metadata, dict):
         raise InputError(path, "the metadata header (lines starting with '#') must be a YAML mapping", 1)
     return metadata, count
 
 
-def read_sssom(path: Path | str, known_ids: Iterable[str] | None = None, *, subject_prefix: str | None = "res",
-               strict: bool = True) -> MappingSet:
+def read_sssom(
+    path: Path | str, known_ids: Iterable[str] | None = None, *, subject_prefix: str | None = "res", strict: bool = True
+) -> MappingSet:
     """Read and check an SSSOM TSV file.
 
     Checks the metadata (``curie_map``, ``mapping_set_id``, ``license``), the required columns,
@@ -137,7 +157,7 @@ def read_sssom(path: Path | str, known_ids: Iterable[str] | None = None, *, subj
         raise InputError(path, f"missing required column(s): {', '.join(missing)}", first + 1)
     known = set(known_ids) if known_ids is not None else None
     mappings = []
-    for offset, raw in enumerate(lines[first + 1:], start=first + 2):
+    for offset, raw in enumerate(lines[first + 1 :], start=first + 2):
         if not raw.strip():
             continue
         cells = next(csv.reader(io.StringIO(raw), delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -147,8 +167,14 @@ def read_sssom(path: Path | str, known_ids: Iterable[str] | None = None, *, subj
     return MappingSet(path, metadata, curie_map, mappings, columns)
 
 
-def _row(row: dict[str, str], curie_map: dict[str, str], known: set[str] | None, subject_prefix: str | None,
-         path: Path, line: int) -> Mapping:
+def _row(
+    row: dict[str, str],
+    curie_map: dict[str, str],
+    known: set[str] | None,
+    subject_prefix: str | None,
+    path: Path,
+    line: int,
+) -> Mapping:
     def fail(message: str) -> InputError:
         return InputError(path, message, line)
 
@@ -156,8 +182,13 @@ def _row(row: dict[str, str], curie_map: dict[str, str], known: set[str] | None,
     if row["predicate_id"] not in PREDICATES:
         raise fail(f"unknown predicate {row['predicate_id']!r} (known: {', '.join(sorted(PREDICATES))})")
     justification = row["mapping_justification"]
-    if not str(iris["mapping_justification"]).startswith(SEMAPV) or justification.split(":", 1)[1] not in JUSTIFICATIONS:
-        raise fail(f"unknown mapping_justification {justification!r} (a SEMAPV term such as semapv:ManualMappingCuration)")
+    if (
+        not str(iris["mapping_justification"]).startswith(SEMAPV)
+        or justification.split(":", 1)[1] not in JUSTIFICATIONS
+    ):
+        raise fail(
+            f"unknown mapping_justification {justification!r} (a SEMAPV term such as semapv:ManualMappingCuration)"
+        )
     subject_id = row["subject_id"]
     if known is not None:
         prefix, _, local = subject_id.partition(":")
@@ -170,11 +201,22 @@ def _row(row: dict[str, str], curie_map: dict[str, str], known: set[str] | None,
     if source and not HTTP.match(source):
         raise fail(f"see_also {source!r} is not an http(s) IRI")
     extra = {k: v for k, v in row.items() if k not in REQUIRED_COLUMNS and k != "see_also"}
-    return Mapping(subject_id, iris["subject_id"], row["subject_label"], row["predicate_id"], PREDICATES[row["predicate_id"]],
-                   row["object_id"], iris["object_id"], row["object_label"], justification, confidence,
-                   URIRef(source) if source else None, row["comment"], line, extra)
-
-
+    return Mapping(
+        subject_id,
+        iris["subject_id"],
+        row["subject_label"],
+        row["predicate_id"],
+        PREDICATES[row["predicate_id"]],
+        row["object_id"],
+        iris["object_id"],
+        row["object_label"],
+        justification,
+        confidence,
+        URIRef(source) if source else None,
+        row["comment"],
+        line,
+        extra,
+    )
 
 
 def _expanded(row: dict[str, str], curie_map: dict[str, str], fail: Any) -> dict[str, URIRef]:

@@ -14,14 +14,14 @@ from kg.errors import InputError
 MAX_BYTES = 5 * 1024 * 1024
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict):
     """A mapping that knows its own line and the line of each of its keys."""
 
     line: int
     key_lines: dict[str, int]
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list):
     """A list that knows its own line and the line of each item."""
 
     line: int
@@ -93,8 +93,7 @@ def load_yaml(path: Path) -> Any:
         return _convert(loader, node, path, [2 * len(text) + 100])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise InputError(path, f"YAML syntax: {exc.problem or exc}", line) from None
+        raise InputError(path, f"YAML syntax: {exc.problem or exc}", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise InputError(path, f"YAML: {exc}") from None
     except RecursionError:

@@ -26,9 +26,17 @@ from pathlib import Path
 from typing import Any
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-    "--disable-extensions", "--mute-audio", "--remote-debugging-port=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--remote-debugging-port=0",
 )
 
 
@@ -78,7 +86,9 @@ class Page:
         if "method" in message:
             self.events.append(message)
             if message["method"] == "Page.javascriptDialogOpening":
-                self.ws.send(json.dumps({"id": 0, "method": "Page.handleJavaScriptDialog", "params": {"accept": False}}))
+                self.ws.send(
+                    json.dumps({"id": 0, "method": "Page.handleJavaScriptDialog", "params": {"accept": False}})
+                )
         return message
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 30) -> dict[str, Any]:
@@ -102,9 +112,13 @@ class Page:
 
     def evaluate(self, expression: str, timeout: float = 30) -> Any:
         """Evaluate JavaScript in the page and return its value (promises are awaited)."""
-        result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, timeout)
+        result = self.send(
+            "Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, timeout
+        )
         if "exceptionDetails" in result:
-            raise CdpError(f"{expression[:60]}…: {result['exceptionDetails'].get('text')} {result['exceptionDetails'].get('exception', {}).get('description', '')}")
+            raise CdpError(
+                f"{expression[:60]}…: {result['exceptionDetails'].get('text')} {result['exceptionDetails'].get('exception', {}).get('description', '')}"
+            )
         return result.get("result", {}).get("value")
 
     def wait_until(self, expression: str, timeout: float = 60, interval: float = 0.05) -> Any:
@@ -119,7 +133,10 @@ class Page:
 
     def screenshot(self, path: Path, width: int = 1400, height: int = 900) -> Path:
         """Save a PNG of the page at *width* x *height*."""
-        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         data = self.send("Page.captureScreenshot", {"format": "png"})["data"]
         path.write_bytes(base64.b64decode(data))
         return path
@@ -134,7 +151,9 @@ class Page:
                 details = p.get("exceptionDetails", {})
                 out.append(f"exception: {details.get('text')} {details.get('exception', {}).get('description', '')}")
             elif e["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                out.append("console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+                out.append(
+                    "console: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", []))
+                )
             elif e["method"] == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
                 out.append(f"log: {p['entry'].get('text')} {p['entry'].get('url', '')}")
         return out
@@ -165,8 +184,11 @@ class Chromium:
         if binary is None:
             raise CdpError("no chromium on PATH (apt-get install chromium)")
         profile = Path(tempfile.mkdtemp(prefix="kg-chromium-"))
-        process = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         marker = profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,7 +1,7 @@
 """Start a real ``kg serve`` (or any server command) on a free 127.0.0.1 port, for tests.
 
-    with live_server(["serve", "--graph", str(graph)]) as url:
-        httpx.get(url + "/sparql")
+with live_server(["serve", "--graph", str(graph)]) as url:
+    httpx.get(url + "/sparql")
 """
 
 from __future__ import annotations

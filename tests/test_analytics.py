@@ -66,30 +66,37 @@ def test_analysis_is_deterministic(hand: Projection) -> None:
 def test_results_as_rdf_with_algorithm_provenance(hand: Projection, tmp_path: Path) -> None:
     out = write_rdf(analyze(hand), tmp_path / "analytics.ttl")
     g = Graph().parse(out)
-    rows = list(g.query(
-        """PREFIX mx: <https://w3id.org/mxjp-talent/ontology#>
+    rows = list(
+        g.query(
+            """PREFIX mx: <https://w3id.org/mxjp-talent/ontology#>
            PREFIX prov: <http://www.w3.org/ns/prov#>
            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
            SELECT ?score ?rank WHERE { ?s mx:scoreOf ?e ; mx:score ?score ; mx:rank ?rank ;
                                           prov:wasGeneratedBy ?a . ?a mx:algorithm ?alg .
                                        FILTER(CONTAINS(?alg, "betweenness")) }""",
-        initBindings={"e": URIRef(iri("japan"))},
-    ))
+            initBindings={"e": URIRef(iri("japan"))},
+        )
+    )
     assert [(float(s), int(r)) for s, r in rows] == [(0.833333, 1)]
-    seeds = list(g.query(
-        """PREFIX mx: <https://w3id.org/mxjp-talent/ontology#>
+    seeds = list(
+        g.query(
+            """PREFIX mx: <https://w3id.org/mxjp-talent/ontology#>
            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
            PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
            SELECT ?v WHERE { ?a a mx:GraphAnalysis ; mx:hasParameter ?p . ?p rdfs:label "seed"@en ; rdf:value ?v }"""
-    ))
+        )
+    )
     assert [v for (v,) in seeds] == [Literal(42)]
     assert len(set(g.subjects(predicate=None, object=MX.Community))) >= 1
 
 
 def test_shortest_path_lists_each_step_with_relation_and_evidence(hand: Projection) -> None:
     (path,) = shortest_paths(hand, "alpha corp", "CONACYT")
-    assert [(s.source, s.target) for s in path] == [(iri("alpha"), iri("japan")), (iri("japan"), iri("mexico")),
-                                                   (iri("mexico"), iri("conacyt"))]
+    assert [(s.source, s.target) for s in path] == [
+        (iri("alpha"), iri("japan")),
+        (iri("japan"), iri("mexico")),
+        (iri("mexico"), iri("conacyt")),
+    ]
     last = path[-1].relations
     assert [(s, label, o) for s, label, o, _ in last] == [(iri("conacyt"), "headquartered in", iri("mexico"))]
     assert last[0][3][0].start == 100
@@ -141,7 +148,9 @@ def test_query_path_imports_no_graph_libraries() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, kg.cli.commands, kg.sparql.store, kg.sparql.questions, kg.sparql.results; "
-            "print(sorted(m for m in ('networkx', 'pyvis', 'scipy', 'kg.explore.analytics', 'kg.explore.visualize') if m in sys.modules))")
+    code = (
+        "import sys, kg.cli.commands, kg.sparql.store, kg.sparql.questions, kg.sparql.results; "
+        "print(sorted(m for m in ('networkx', 'pyvis', 'scipy', 'kg.explore.analytics', 'kg.explore.visualize') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

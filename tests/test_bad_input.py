@@ -104,47 +104,135 @@ class Case:
 
 
 CONTENT_CASES = [
-    Case("malformed-yaml", FACTS, "    type: Country\n    label: {en: Japan",
-         "    type: [Country\n    label: {en: Japan", "YAML syntax", at="label: {en: Japan"),
+    Case(
+        "malformed-yaml",
+        FACTS,
+        "    type: Country\n    label: {en: Japan",
+        "    type: [Country\n    label: {en: Japan",
+        "YAML syntax",
+        at="label: {en: Japan",
+    ),
     Case("yaml-tab-indent", FACTS, "  - id: mexico\n", "  - id: mexico\n\t  oops: 1\n", "YAML syntax", at="oops"),
     Case("unknown-class", FACTS, "type: Country", "type: Nation", "unknown class 'Nation'"),
-    Case("unknown-class-markup", FACTS, "type: Country", "type: '[/bold]Nation[red]'", "unknown class '[/bold]Nation[red]'"),
-    Case("unknown-property", FACTS, "{p: headquarteredIn, o: mexico}", "{p: basedIn, o: mexico}",
-         "unknown property 'basedIn'"),
-    Case("unknown-external-property", FACTS, '{p: "foaf:familyName", v: Sassen}', '{p: "foaf:shoeSize", v: 42}',
-         "unknown property 'foaf:shoeSize'"),
-    Case("unknown-key", FACTS, "    type: Country\n    label: {en: Japan", "    type: Country\n    colour: red\n    label: {en: Japan",
-         "unknown key 'colour'", at="colour"),
-    Case("wrong-datatype-gyear", FACTS, 'v: "2012", datatype: gYear', 'v: "twenty", datatype: gYear',
-         "not a valid xsd:gYear"),
+    Case(
+        "unknown-class-markup",
+        FACTS,
+        "type: Country",
+        "type: '[/bold]Nation[red]'",
+        "unknown class '[/bold]Nation[red]'",
+    ),
+    Case(
+        "unknown-property",
+        FACTS,
+        "{p: headquarteredIn, o: mexico}",
+        "{p: basedIn, o: mexico}",
+        "unknown property 'basedIn'",
+    ),
+    Case(
+        "unknown-external-property",
+        FACTS,
+        '{p: "foaf:familyName", v: Sassen}',
+        '{p: "foaf:shoeSize", v: 42}',
+        "unknown property 'foaf:shoeSize'",
+    ),
+    Case(
+        "unknown-key",
+        FACTS,
+        "    type: Country\n    label: {en: Japan",
+        "    type: Country\n    colour: red\n    label: {en: Japan",
+        "unknown key 'colour'",
+        at="colour",
+    ),
+    Case(
+        "wrong-datatype-gyear",
+        FACTS,
+        'v: "2012", datatype: gYear',
+        'v: "twenty", datatype: gYear',
+        "not a valid xsd:gYear",
+    ),
     Case("wrong-datatype-number", FACTS, "value: 246", "value: lots", "value must be a number"),
     Case("wrong-datatype-year", FACTS, "year: 2014", "year: soon", "year must be a four-digit integer"),
-    Case("wrong-shape-label", FACTS, "label: {en: Japan, es: Japón, ja: 日本}", "label: [Japan]",
-         "label must be a mapping"),
+    Case(
+        "wrong-shape-label",
+        FACTS,
+        "label: {en: Japan, es: Japón, ja: 日本}",
+        "label: [Japan]",
+        "label must be a mapping",
+    ),
     Case("duplicate-id", FACTS, "  - id: mexico\n", "  - id: japan  # again\n", "duplicate id 'japan'"),
-    Case("duplicate-key", FACTS, "    type: Country\n    label: {en: Japan", "    type: Country\n    type: City\n    label: {en: Japan",
-         "duplicate key 'type'", at="type: City"),
-    Case("dangling-reference", FACTS, "{p: headquarteredIn, o: japan}", "{p: headquarteredIn, o: atlantis}",
-         "points at unknown id 'atlantis'"),
-    Case("dangling-author", FACTS, "authors: [saskia-sassen]", "authors: [nobody]", "author 'nobody' is not a known id",
-         at="- id: sassen-2014"),
-    Case("span-outside-paper", FACTS, "{p: registeredIn, o: mexico, evidence: [24537, 24554]}",
-         "{p: registeredIn, o: mexico, evidence: [24537, 99999]}", "ends past the paper's end"),
+    Case(
+        "duplicate-key",
+        FACTS,
+        "    type: Country\n    label: {en: Japan",
+        "    type: Country\n    type: City\n    label: {en: Japan",
+        "duplicate key 'type'",
+        at="type: City",
+    ),
+    Case(
+        "dangling-reference",
+        FACTS,
+        "{p: headquarteredIn, o: japan}",
+        "{p: headquarteredIn, o: atlantis}",
+        "points at unknown id 'atlantis'",
+    ),
+    Case(
+        "dangling-author",
+        FACTS,
+        "authors: [saskia-sassen]",
+        "authors: [nobody]",
+        "author 'nobody' is not a known id",
+        at="- id: sassen-2014",
+    ),
+    Case(
+        "span-outside-paper",
+        FACTS,
+        "{p: registeredIn, o: mexico, evidence: [24537, 24554]}",
+        "{p: registeredIn, o: mexico, evidence: [24537, 99999]}",
+        "ends past the paper's end",
+    ),
     Case("span-negative", FACTS, "evidence: [24537, 24554]", "evidence: [24554, 24537]", "empty or negative"),
     Case("span-not-a-pair", FACTS, "evidence: [24537, 24554]", "evidence: [24537]", "evidence must be [start, end]"),
-    Case("span-does-not-contain-claim", FACTS, "    evidence: [24708, 24713]\n  - id: mexico",
-         "    evidence: [100, 110]\n  - id: mexico", "does not contain a name of 'japan'", at="- id: japan",
-         needs_paper=True),
-    Case("index-truncated", INDEX, '"format": 1,', '"format": 1, "sections": [', "not a valid paper index",
-         at='"furniture"'),
-    Case("index-wrong-type", INDEX, '"length": 43319', '"length": "long"', "'length' must be a positive integer",
-         at=None),
-    Case("index-span-outside-paper", INDEX, '{"end": 258, "entity": "international-students", "start": 235}',
-         '{"end": 99999, "entity": "international-students", "start": 235}', "mentions[0]: [start, end] must lie within"),
-    Case("index-dangling-mention", INDEX, '{"end": 385, "entity": "japan", "start": 380}',
-         '{"end": 385, "entity": "atlantis", "start": 380}', "entity 'atlantis' is not a known curated id"),
-    Case("index-record-wrong-type", INDEX, '{"end": 385, "entity": "japan", "start": 380}',
-         '{"end": "385", "entity": "japan", "start": 380}', "'end' has the wrong type"),
+    Case(
+        "span-does-not-contain-claim",
+        FACTS,
+        "    evidence: [24708, 24713]\n  - id: mexico",
+        "    evidence: [100, 110]\n  - id: mexico",
+        "does not contain a name of 'japan'",
+        at="- id: japan",
+        needs_paper=True,
+    ),
+    Case(
+        "index-truncated",
+        INDEX,
+        '"format": 1,',
+        '"format": 1, "sections": [',
+        "not a valid paper index",
+        at='"furniture"',
+    ),
+    Case(
+        "index-wrong-type", INDEX, '"length": 43319', '"length": "long"', "'length' must be a positive integer", at=None
+    ),
+    Case(
+        "index-span-outside-paper",
+        INDEX,
+        '{"end": 258, "entity": "international-students", "start": 235}',
+        '{"end": 99999, "entity": "international-students", "start": 235}',
+        "mentions[0]: [start, end] must lie within",
+    ),
+    Case(
+        "index-dangling-mention",
+        INDEX,
+        '{"end": 385, "entity": "japan", "start": 380}',
+        '{"end": 385, "entity": "atlantis", "start": 380}',
+        "entity 'atlantis' is not a known curated id",
+    ),
+    Case(
+        "index-record-wrong-type",
+        INDEX,
+        '{"end": 385, "entity": "japan", "start": 380}',
+        '{"end": "385", "entity": "japan", "start": 380}',
+        "'end' has the wrong type",
+    ),
 ]
 
 
@@ -155,8 +243,9 @@ def test_data_mistake_names_file_and_line_and_writes_nothing(case: Case, data: P
     target = data / case.file
     replace(target, case.old, case.new)
     before = tree_digest(outs)
-    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz",
-                                 "--reasoner", "owlrl"])
+    result = runner.invoke(
+        app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"]
+    )
     assert case.message in result.stderr, result.stderr
     if case.at is None and case.file == INDEX and case.id == "index-wrong-type":
         where = str(target)  # a whole-file property: no line
@@ -201,15 +290,25 @@ def _directory(path: Path) -> None:
 
 
 CORRUPTIONS: dict[str, Callable[[Path], None]] = {
-    "empty": _empty, "binary": _binary, "non-utf8": _non_utf8, "huge": _huge, "truncated": _truncated,
+    "empty": _empty,
+    "binary": _binary,
+    "non-utf8": _non_utf8,
+    "huge": _huge,
+    "truncated": _truncated,
     "directory": _directory,
 }
 EXPECTED = {
-    (FACTS, "empty"): "empty file", (FACTS, "binary"): "binary file", (FACTS, "non-utf8"): "not UTF-8 text",
-    (FACTS, "huge"): f"more than the {MAX_BYTES:,} allowed", (FACTS, "truncated"): "",
+    (FACTS, "empty"): "empty file",
+    (FACTS, "binary"): "binary file",
+    (FACTS, "non-utf8"): "not UTF-8 text",
+    (FACTS, "huge"): f"more than the {MAX_BYTES:,} allowed",
+    (FACTS, "truncated"): "",
     (FACTS, "directory"): "cannot read",
-    (INDEX, "empty"): "empty file", (INDEX, "binary"): "binary file", (INDEX, "non-utf8"): "not UTF-8 text",
-    (INDEX, "huge"): "allowed for a paper index", (INDEX, "truncated"): "not a valid paper index",
+    (INDEX, "empty"): "empty file",
+    (INDEX, "binary"): "binary file",
+    (INDEX, "non-utf8"): "not UTF-8 text",
+    (INDEX, "huge"): "allowed for a paper index",
+    (INDEX, "truncated"): "not a valid paper index",
     (INDEX, "directory"): "cannot read",
 }
 
@@ -223,8 +322,9 @@ def test_corrupt_file_is_refused_and_writes_nothing(name: str, corruption: str, 
     else:
         CORRUPTIONS[corruption](target)
     before = tree_digest(outs)
-    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz",
-                                 "--reasoner", "owlrl"])
+    result = runner.invoke(
+        app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"]
+    )
     assert_clean_failure(result, names=str(target))
     assert EXPECTED[name, corruption] in result.stderr, result.stderr
     if corruption == "non-utf8":
@@ -255,10 +355,25 @@ def test_bad_paper_is_refused_and_writes_nothing(corruption: str, data: Path, ou
     elif corruption == "directory":
         paper.mkdir()
     before = tree_digest(outs)
-    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz",
-                                 "--reasoner", "owlrl", "--paper", str(paper)])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            "--data",
+            str(data),
+            "--out",
+            str(outs / "build"),
+            "--no-viz",
+            "--reasoner",
+            "owlrl",
+            "--paper",
+            str(paper),
+        ],
+    )
     assert_clean_failure(result, names=str(paper))
-    expected = {"missing": "no such file", "directory": "cannot read"}.get(corruption, "not the paper this graph is made from")
+    expected = {"missing": "no such file", "directory": "cannot read"}.get(
+        corruption, "not the paper this graph is made from"
+    )
     assert expected in result.stderr, result.stderr
     assert tree_digest(outs) == before
 
@@ -286,10 +401,14 @@ def test_data_dir_without_yaml(data: Path, outs: Path) -> None:
 
 def test_second_file_redefining_an_id(data: Path, outs: Path) -> None:
     extra = data / "more.yaml"
-    extra.write_text("entities:\n  - id: mexico\n    type: Country\n    label: {en: Mexico}\n    evidence: [1466, 1472]\n",
-                     encoding="utf-8")
+    extra.write_text(
+        "entities:\n  - id: mexico\n    type: Country\n    label: {en: Mexico}\n    evidence: [1466, 1472]\n",
+        encoding="utf-8",
+    )
     before = tree_digest(outs)
-    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"])
+    result = runner.invoke(
+        app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"]
+    )
     assert_clean_failure(result, names=f"{extra}:2")
     assert "duplicate id 'mexico' (first defined at facts.yaml:" in result.stderr
     assert tree_digest(outs) == before
@@ -306,7 +425,9 @@ def test_yaml_bombs_are_refused_quickly(bomb: str, data: Path, outs: Path) -> No
     else:
         target.write_text("entities: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     before = tree_digest(outs)
-    result = runner.invoke(app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"])
+    result = runner.invoke(
+        app, ["build", "--data", str(data), "--out", str(outs / "build"), "--no-viz", "--reasoner", "owlrl"]
+    )
     assert_clean_failure(result, names=str(target))
     assert ("too many nodes" if bomb == "alias" else "nested too deeply") in result.stderr
     assert tree_digest(outs) == before
@@ -355,10 +476,18 @@ SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     [
         (["query", "--graph", "{graph}", "--colour", "red", SELECT], "--colour", 2),
         (["query", "--graph", "{graph}", "--format", "yaml", SELECT], "--format 'yaml'", 2),
-        (["query", "--graph", "{graph}", "--format", "yaml", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"], "--format 'yaml'", 2),
+        (
+            ["query", "--graph", "{graph}", "--format", "yaml", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"],
+            "--format 'yaml'",
+            2,
+        ),
         (["query", "--graph", "{tmp}/nowhere", SELECT], "{tmp}/nowhere: not a directory", 1),
         (["query", "--graph", "{graph}", "{tmp}/nowhere.rq"], "{tmp}/nowhere.rq: no such query file", 1),
-        (["query", "--graph", "{graph}", "cq99-no-such-question"], "no competency question named 'cq99-no-such-question'", 1),
+        (
+            ["query", "--graph", "{graph}", "cq99-no-such-question"],
+            "no competency question named 'cq99-no-such-question'",
+            1,
+        ),
         (["query", "--graph", "{graph}", "SELECT ?s WHERE { ?s ?p }"], "malformed SPARQL", 1),
         (["query", "--graph", "{graph}", "   "], "empty query", 1),
         (["query", "--graph", "{graph}", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"], "", 1),
@@ -367,12 +496,25 @@ SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         (["validate", "--graph", "{graph}", "--reasoner", "pellet"], "--reasoner 'pellet'", 2),
         (["frobnicate"], "No such command", 2),
     ],
-    ids=["unknown-option", "bad-format", "bad-format-construct", "missing-graph-dir", "missing-rq", "unknown-question",
-         "malformed-query", "empty-query", "update-refused", "stats-missing-dir", "validate-missing-dir",
-         "validate-bad-reasoner", "unknown-command"],
+    ids=[
+        "unknown-option",
+        "bad-format",
+        "bad-format-construct",
+        "missing-graph-dir",
+        "missing-rq",
+        "unknown-question",
+        "malformed-query",
+        "empty-query",
+        "update-refused",
+        "stats-missing-dir",
+        "validate-missing-dir",
+        "validate-bad-reasoner",
+        "unknown-command",
+    ],
 )
 def test_bad_query_arguments(args: list[str], names: str, code: int, graph: Path, tmp_path: Path) -> None:
     before = tree_digest(graph)
+
     def fill(text: str) -> str:
         return text.replace("{graph}", str(graph)).replace("{tmp}", str(tmp_path))
 
@@ -413,7 +555,7 @@ def _truncate_at_statement(graph: Path) -> Path:
 
 def _planted_bad_ttl(graph: Path) -> Path:
     target = graph / "extra.ttl"
-    target.write_bytes(b"@prefix ex: <http://example.org/> .\nex:a ex:b \"unterminated .\n")
+    target.write_bytes(b'@prefix ex: <http://example.org/> .\nex:a ex:b "unterminated .\n')
     return target
 
 
@@ -451,8 +593,11 @@ DAMAGES = [
 @pytest.mark.parametrize("command", ["query", "stats", "validate"])
 def test_damaged_graph_dir_is_reported_not_served(damage: Damage, command: str, graph: Path) -> None:
     target = damage.apply(graph)
-    argv = {"query": ["query", "--graph", str(graph), SELECT], "stats": ["stats", "--graph", str(graph)],
-            "validate": ["validate", "--graph", str(graph), "--reasoner", "owlrl"]}[command]
+    argv = {
+        "query": ["query", "--graph", str(graph), SELECT],
+        "stats": ["stats", "--graph", str(graph)],
+        "validate": ["validate", "--graph", str(graph), "--reasoner", "owlrl"],
+    }[command]
     result = runner.invoke(app, argv)
     assert_clean_failure(result, names=str(target))
     assert damage.message in result.stderr, result.stderr
@@ -479,7 +624,6 @@ def test_real_process_bad_yaml_and_bad_graph(data: Path, outs: Path, graph: Path
     assert f"{graph / 'data.trig'}: not valid TRIG" in proc.stderr
     proc = _kg("build", "--reasoner", "pellet", "--out", str(outs / "build"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "--reasoner 'pellet'" in proc.stderr
-
 
 
 def test_control_character_in_yaml(data: Path, outs: Path) -> None:

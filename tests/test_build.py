@@ -69,7 +69,9 @@ def test_every_claim_has_evidence_and_every_triple_a_claim(mini_graph: Path) -> 
         "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?g mx:evidence ?e } FILTER NOT EXISTS { ?g mx:source ?r } }"
     )
     assert missing == []
-    claims = store.rows("PREFIX mx: <https://w3id.org/mxjp-talent/ontology#> SELECT (COUNT(?c) AS ?n) WHERE { ?c a mx:Claim }")
+    claims = store.rows(
+        "PREFIX mx: <https://w3id.org/mxjp-talent/ontology#> SELECT (COUNT(?c) AS ?n) WHERE { ?c a mx:Claim }"
+    )
     assert claims[0]["n"] > 100
 
 

@@ -31,8 +31,9 @@ def test_every_command_help_says_what_and_shows_an_example(command: str) -> None
 
 
 def test_count_query_as_csv(mini_graph: Path) -> None:
-    result = runner.invoke(app, ["query", "--graph", str(mini_graph), "--format", "csv",
-                                 "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])
+    result = runner.invoke(
+        app, ["query", "--graph", str(mini_graph), "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["n"] and int(rows[1][0]) > 1000
@@ -47,16 +48,22 @@ def test_query_from_rq_file_and_json(mini_graph: Path, tmp_path: Path) -> None:
 
 
 def test_malformed_query_is_a_clear_error(mini_graph: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(mini_graph), "SELECT ?s WHERE {"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "--graph", str(mini_graph), "SELECT ?s WHERE {"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "malformed SPARQL" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_missing_graph_dir_is_a_clear_error(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(tmp_path / "nope"), "ASK {}"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "--graph", str(tmp_path / "nope"), "ASK {}"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "not a directory" in result.stderr and "Traceback" not in result.stderr
 
@@ -64,9 +71,24 @@ def test_missing_graph_dir_is_a_clear_error(tmp_path: Path) -> None:
 def test_build_and_query_from_another_directory(tmp_path: Path) -> None:
     """An installed `kg` works from any directory (ontology, queries and data are package data)."""
     out = tmp_path / "b"
-    built = subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out), "--data",
-                            str(Path(__file__).parent / "data" / "mini"), "--reasoner", "owlrl", "--no-viz"],
-                           capture_output=True, text=True, cwd=tmp_path)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "build",
+            "--out",
+            str(out),
+            "--data",
+            str(Path(__file__).parent / "data" / "mini"),
+            "--reasoner",
+            "owlrl",
+            "--no-viz",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert built.returncode == 0, built.stderr
     listed = subprocess.run([sys.executable, "-m", "kg", "questions"], capture_output=True, text=True, cwd=tmp_path)
     assert listed.returncode == 0 and "cq01" in listed.stdout
@@ -108,12 +130,22 @@ def test_table_output_loads_neither_rdflib_nor_typer(mini_graph: Path) -> None:
 def test_table_output_prints_literals_verbatim_not_as_markup(tmp_path: Path) -> None:
     graph = tmp_path / "g"
     graph.mkdir()
-    (graph / "data.ttl").write_text('<urn:a> <urn:says> "Nakamura [sic] said [/] and [bold]x[/bold]" .\n', encoding="utf-8")
+    (graph / "data.ttl").write_text(
+        '<urn:a> <urn:says> "Nakamura [sic] said [/] and [bold]x[/bold]" .\n', encoding="utf-8"
+    )
     for command in (["query", "--graph", str(graph), "SELECT ?o WHERE { ?s ?p ?o }"], ["stats", "--graph", str(graph)]):
-        result = subprocess.run([sys.executable, "-m", "kg", *command], capture_output=True, text=True,
-                                env={**__import__("os").environ, "COLUMNS": "200"})
+        result = subprocess.run(
+            [sys.executable, "-m", "kg", *command],
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ, "COLUMNS": "200"},
+        )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
-    query = subprocess.run([sys.executable, "-m", "kg", "query", "--graph", str(graph), "SELECT ?o WHERE { ?s ?p ?o }"],
-                           capture_output=True, text=True, env={**__import__("os").environ, "COLUMNS": "200"})
+    query = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "--graph", str(graph), "SELECT ?o WHERE { ?s ?p ?o }"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "COLUMNS": "200"},
+    )
     assert "Nakamura [sic] said [/] and [bold]x[/bold]" in query.stdout

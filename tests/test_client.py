@@ -37,7 +37,9 @@ def _oxigraph_server(tmp: Path) -> Iterator[str]:
 def pushed(mini_graph: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on 127.0.0.1 holding the mini graph, loaded by `kg push`."""
     for base in _oxigraph_server(tmp_path_factory.mktemp("oxigraph")):
-        result = runner.invoke(app, ["push", "--graph", str(mini_graph), "--endpoint", base + "/update", "--batch", "500"])
+        result = runner.invoke(
+            app, ["push", "--graph", str(mini_graph), "--endpoint", base + "/update", "--batch", "500"]
+        )
         assert result.exit_code == 0, result.output
         yield base
 
@@ -54,8 +56,10 @@ def _multiset(body: bytes) -> Counter[tuple[tuple[str, str], ...]] | bool:
 
 def test_push_keeps_every_named_graph_and_quad(pushed: str, mini_graph: Path) -> None:
     local = GraphStore.open(mini_graph)
-    for query in ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                  "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    for query in (
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ):
         remote = json.loads(remote_query(pushed + "/query", query, "json"))
         assert int(remote["results"]["bindings"][0]["n"]["value"]) == local.rows(query)[0]["n"] > 0
 
@@ -78,8 +82,15 @@ def test_there_are_competency_questions() -> None:
 
 
 def test_query_endpoint_table_and_csv(pushed: str) -> None:
-    table = runner.invoke(app, ["query", "--endpoint", pushed + "/query",
-                                "SELECT ?s WHERE { ?s a <https://w3id.org/mxjp-talent/ontology#Country> } ORDER BY ?s"])
+    table = runner.invoke(
+        app,
+        [
+            "query",
+            "--endpoint",
+            pushed + "/query",
+            "SELECT ?s WHERE { ?s a <https://w3id.org/mxjp-talent/ontology#Country> } ORDER BY ?s",
+        ],
+    )
     assert table.exit_code == 0, table.output
     assert "res:japan" in table.stdout and "row" in table.stdout
     csv = remote_query(pushed + "/query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", "csv").decode()
@@ -92,7 +103,9 @@ def test_push_with_the_graph_store_protocol(mini_graph: Path, tmp_path: Path) ->
     for base in _oxigraph_server(tmp_path):
         report = push(base + "/store", mini_graph, graph_store=True)
         assert report.graphs > 1 and report.requests == report.graphs
-        data = json.loads(remote_query(base + "/query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "json"))
+        data = json.loads(
+            remote_query(base + "/query", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "json")
+        )
         assert int(data["results"]["bindings"][0]["n"]["value"]) == report.graphs - 1  # all but the default graph
 
 
@@ -106,7 +119,9 @@ def test_connection_refused_is_a_clear_error(mini_graph: Path) -> None:
 
 
 def test_http_error_is_a_clear_error(pushed: str) -> None:
-    result = runner.invoke(app, ["query", "--endpoint", pushed + "/query", "--format", "json", "SELECT * WHERE { ?s ?p"])
+    result = runner.invoke(
+        app, ["query", "--endpoint", pushed + "/query", "--format", "json", "SELECT * WHERE { ?s ?p"]
+    )
     assert result.exit_code == 1
     assert "error" in result.output and "Traceback" not in result.output
     with pytest.raises(RemoteStoreError, match="127.0.0.1"):

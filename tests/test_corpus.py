@@ -36,9 +36,9 @@ def test_three_copies_are_distinct(mini_graph: Path, tmp_path: Path) -> None:
         for term in _nodes(quad):
             if isinstance(term, ox.NamedNode) and term.value.startswith(RESOURCE):
                 if term.value in base_iris:  # copy 0 is the paper itself, IRIs unchanged
-                    per_copy.setdefault("c0000", set()).add(RESOURCE + "c0000/" + term.value[len(RESOURCE):])
+                    per_copy.setdefault("c0000", set()).add(RESOURCE + "c0000/" + term.value[len(RESOURCE) :])
                     continue
-                copy, _, rest = term.value[len(RESOURCE):].partition("/")
+                copy, _, rest = term.value[len(RESOURCE) :].partition("/")
                 assert copy in {"c0001", "c0002"} and RESOURCE + rest in base_iris
                 per_copy.setdefault(copy, set()).add(term.value)
             elif isinstance(term, ox.NamedNode):
@@ -53,6 +53,8 @@ def test_three_copies_are_distinct(mini_graph: Path, tmp_path: Path) -> None:
 
 def test_copy_zero_is_the_paper_so_anchored_questions_keep_their_answer(mini_graph: Path, tmp_path: Path) -> None:
     generate(mini_graph, 3, tmp_path / "corpus")
-    sparql = ("SELECT ?place WHERE { <https://w3id.org/mxjp-talent/resource/ntt-docomo> "
-              "<https://w3id.org/mxjp-talent/ontology#headquarteredIn> ?place }")
+    sparql = (
+        "SELECT ?place WHERE { <https://w3id.org/mxjp-talent/resource/ntt-docomo> "
+        "<https://w3id.org/mxjp-talent/ontology#headquarteredIn> ?place }"
+    )
     assert GraphStore.open(tmp_path / "corpus").rows(sparql) == GraphStore.open(mini_graph).rows(sparql) != []

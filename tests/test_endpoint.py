@@ -44,8 +44,8 @@ def tiny_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("tiny")
     (folder / "data.nt").write_text(
         "<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n"
-        "<http://example.org/b> <http://example.org/p> \"1\" .\n"
-        "<http://example.org/b> <http://example.org/q> \"x\"@en .\n",
+        '<http://example.org/b> <http://example.org/p> "1" .\n'
+        '<http://example.org/b> <http://example.org/q> "x"@en .\n',
         encoding="utf-8",
     )
     with live_server(["serve", "--graph", str(folder), "--timeout", "5", "--workers", "3"]) as base:
@@ -72,8 +72,10 @@ def _wrapper(endpoint: str, query: str, fmt: str) -> SPARQLWrapper:
 
 # --- SPARQLWrapper: every result format ---------------------------------------------------------
 
-SELECT_LABELS = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                 "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(lang(?label) = 'en') } ORDER BY ?s ?label")
+SELECT_LABELS = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER(lang(?label) = 'en') } ORDER BY ?s ?label"
+)
 
 
 def test_select_json_matches_the_embedded_store(endpoint: str, store: GraphStore) -> None:
@@ -115,8 +117,9 @@ def test_ask_csv_tsv(endpoint: str, accept: str) -> None:
     assert response.text.strip() == "true"
 
 
-CONSTRUCT = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-             "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }")
+CONSTRUCT = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"
+)
 
 
 @pytest.mark.parametrize("fmt", [TURTLE, JSONLD])
@@ -129,8 +132,12 @@ def test_construct_with_sparqlwrapper(endpoint: str, store: GraphStore, fmt: str
 
 @pytest.mark.parametrize(
     ("accept", "rdflib_format"),
-    [("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/ld+json", "json-ld"),
-     ("application/rdf+xml", "xml")],
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ],
 )
 def test_construct_by_content_negotiation(endpoint: str, store: GraphStore, accept: str, rdflib_format: str) -> None:
     response = HTTP.post(endpoint, data={"query": CONSTRUCT}, headers={"Accept": accept})
@@ -139,9 +146,15 @@ def test_construct_by_content_negotiation(endpoint: str, store: GraphStore, acce
     assert len(Graph().parse(data=response.content, format=rdflib_format)) == len(list(store.query(CONSTRUCT)))
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                                            ("xml", "application/sparql-results+xml"),
-                                            ("json", "application/sparql-results+json")])
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("xml", "application/sparql-results+xml"),
+        ("json", "application/sparql-results+json"),
+    ],
+)
 def test_format_parameter_beats_accept(endpoint: str, fmt: str, media: str) -> None:
     response = HTTP.get(endpoint, params={"query": COUNT, "format": fmt}, headers={"Accept": "application/json"})
     assert response.status_code == 200
@@ -187,7 +200,11 @@ def test_service_description_on_bare_get(endpoint: str) -> None:
         {"method": "GET", "params": {"update": "DROP ALL"}},
         {"method": "POST", "data": {"query": "INSERT DATA { <http://e/a> <http://e/p> <http://e/o> }"}},
         {"method": "GET", "params": {"query": "PREFIX e: <http://e/> DELETE WHERE { ?s ?p ?o }"}},
-        {"method": "POST", "content": b"LOAD <http://127.0.0.1:9/x>", "headers": {"Content-Type": "application/sparql-query"}},
+        {
+            "method": "POST",
+            "content": b"LOAD <http://127.0.0.1:9/x>",
+            "headers": {"Content-Type": "application/sparql-query"},
+        },
     ],
     ids=["form-update", "sparql-update-body", "get-update", "insert-as-query", "delete-as-query", "load-as-query"],
 )
@@ -232,7 +249,9 @@ def test_malformed_query_is_400_with_the_parsers_message(endpoint: str) -> None:
 
 def test_oversized_body_is_413(endpoint: str) -> None:
     padding = "#" + "x" * 2_000_000 + "\n"
-    response = HTTP.post(endpoint, content=(padding + COUNT).encode(), headers={"Content-Type": "application/sparql-query"})
+    response = HTTP.post(
+        endpoint, content=(padding + COUNT).encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert response.status_code == 413
     assert "cap" in response.text
 
@@ -282,9 +301,13 @@ def test_cors_when_asked() -> None:
     from kg.serve.endpoint import Settings, create_app
 
     client = TestClient(create_app(Settings(Path("unused"), cors_origin="http://notebook.local")))
-    preflight = client.options("/sparql", headers={"Origin": "http://notebook.local", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql", headers={"Origin": "http://notebook.local", "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.headers["access-control-allow-origin"] == "http://notebook.local"
-    other = client.options("/sparql", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    other = client.options(
+        "/sparql", headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert other.headers.get("access-control-allow-origin") != "http://evil.example"
 
 
@@ -319,11 +342,18 @@ def _protocol_cases() -> list[tuple[str, dict]]:  # type: ignore[type-arg]
             is_update = "update=" in path or (content is not None and content.startswith(b"update="))
             is_update |= "sparql-update" in headers.get("content-type", "")
             expect_4xx = HTS.StatusCode4xx in statuses or is_update
-            cases.append((str(test).rsplit("#", 1)[-1], {
-                "method": str(graph.value(request, HT.methodName)),
-                "path": path.replace("/sparql/", "/sparql", 1),
-                "headers": headers, "content": content, "expect_4xx": expect_4xx,
-            }))
+            cases.append(
+                (
+                    str(test).rsplit("#", 1)[-1],
+                    {
+                        "method": str(graph.value(request, HT.methodName)),
+                        "path": path.replace("/sparql/", "/sparql", 1),
+                        "headers": headers,
+                        "content": content,
+                        "expect_4xx": expect_4xx,
+                    },
+                )
+            )
     return cases
 
 
@@ -344,8 +374,10 @@ def test_w3c_protocol(tiny_endpoint: str, name: str, case: dict) -> None:  # typ
 # --- W3C syntax tests: positive → 200, negative → 400 -------------------------------------------
 
 SYNTAX_KINDS = {
-    MF.PositiveSyntaxTest: True, MF.PositiveSyntaxTest11: True,
-    MF.NegativeSyntaxTest: False, MF.NegativeSyntaxTest11: False,
+    MF.PositiveSyntaxTest: True,
+    MF.PositiveSyntaxTest11: True,
+    MF.NegativeSyntaxTest: False,
+    MF.NegativeSyntaxTest11: False,
 }
 
 
@@ -368,7 +400,7 @@ SYNTAX_CASES = _syntax_cases()
 #: Negative syntax tests Oxigraph's parser accepts; each is a known divergence of Oxigraph, not ours.
 OXIGRAPH_ACCEPTS = {
     "syntax-sparql3/syn-bad-26.rq": "Oxigraph reads `?x<?a&&?b>?y` as operators, the longest-token rule makes "
-                                    "`<?a&&?b>` an IRI",
+    "`<?a&&?b>` an IRI",
 }
 
 

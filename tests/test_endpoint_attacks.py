@@ -40,8 +40,10 @@ def evil_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert old in text, "fixture changed"
     import json
 
-    new = (f"    label: {{en: NTT Docomo, ja: NTTドコモ, es: {json.dumps(EVIL_LABEL)}}}\n"
-           f"    definition: {{en: {json.dumps(EVIL_DEF)}}}\n")
+    new = (
+        f"    label: {{en: NTT Docomo, ja: NTTドコモ, es: {json.dumps(EVIL_LABEL)}}}\n"
+        f"    definition: {{en: {json.dumps(EVIL_DEF)}}}\n"
+    )
     facts.write_text(text.replace(old, new), encoding="utf-8")
     out = tmp_path_factory.mktemp("evil-build") / "build"
     build(out, data=data, reasoner="owlrl", viz=True)
@@ -160,19 +162,28 @@ def test_every_update_refused_through_every_door(door: str, base: str, count: in
 # ---------------------------------------------------------------------------------------------
 # FROM, FROM NAMED, SERVICE and the graph parameters never reach out
 
-OUTSIDE = ["http://127.0.0.1:{port}/data.ttl", "http://localhost:{port}/", "file:///etc/passwd", "file:/etc/passwd",
-           "http://[::1]:{port}/", "http://169.254.169.254/latest/meta-data/", "ftp://127.0.0.1:{port}/x"]
+OUTSIDE = [
+    "http://127.0.0.1:{port}/data.ttl",
+    "http://localhost:{port}/",
+    "file:///etc/passwd",
+    "file:/etc/passwd",
+    "http://[::1]:{port}/",
+    "http://169.254.169.254/latest/meta-data/",
+    "ftp://127.0.0.1:{port}/x",
+]
 
 
 @pytest.mark.parametrize("address", OUTSIDE)
 def test_from_and_service_to_any_address_refused(address: str, base: str, listener: Listener) -> None:
     iri = address.replace("{port}", str(listener.port))
-    for query in (f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }} LIMIT 1",
-                  f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
-                  f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}",
-                  f"SELECT * WHERE {{ SERVICE SILENT <{iri}> {{ ?s ?p ?o }} }}",
-                  f"CONSTRUCT {{ ?s ?p ?o }} FROM <{iri}> WHERE {{ ?s ?p ?o }}",
-                  f"ASK FROM <{iri}> {{ ?s ?p ?o }}"):
+    for query in (
+        f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }} LIMIT 1",
+        f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+        f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{iri}> {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{iri}> WHERE {{ ?s ?p ?o }}",
+        f"ASK FROM <{iri}> {{ ?s ?p ?o }}",
+    ):
         r = httpx.get(base + "/sparql", params={"query": query})
         assert r.status_code in (400, 403), (query, r.status_code, r.text)
         assert "root:" not in r.text
@@ -187,12 +198,24 @@ def test_from_and_service_to_any_address_refused(address: str, base: str, listen
 # path traversal on the static routes: raw request lines, so that no client normalises the path
 
 TRAVERSALS = [
-    "/static/../../etc/passwd", "/static/..%2f..%2f..%2fetc%2fpasswd", "/static/%2e%2e/%2e%2e/etc/passwd",
-    "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/static/..%252f..%252fetc%252fpasswd", "/static/....//....//etc/passwd",
-    "/static/..\\..\\etc\\passwd", "/static/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd", "/vendor/../../../../etc/passwd",
-    "/vendor/..%2f..%2f..%2f..%2fetc%2fpasswd", "/static//etc/passwd", "/static/%2fetc%2fpasswd",
-    "/resource/../../etc/passwd", "/resource/..%2f..%2fetc%2fpasswd", "/graph/../../etc/passwd",
-    "/static/..%00/etc/passwd", "/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+    "/static/../../etc/passwd",
+    "/static/..%2f..%2f..%2fetc%2fpasswd",
+    "/static/%2e%2e/%2e%2e/etc/passwd",
+    "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/static/..%252f..%252fetc%252fpasswd",
+    "/static/....//....//etc/passwd",
+    "/static/..\\..\\etc\\passwd",
+    "/static/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+    "/vendor/../../../../etc/passwd",
+    "/vendor/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/static//etc/passwd",
+    "/static/%2fetc%2fpasswd",
+    "/resource/../../etc/passwd",
+    "/resource/..%2f..%2fetc%2fpasswd",
+    "/graph/../../etc/passwd",
+    "/static/..%00/etc/passwd",
+    "/../../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
 ]
 
 
@@ -222,8 +245,12 @@ def test_path_traversal_refused(path: str, base: str) -> None:
 def test_oversized_bodies_are_413(base: str) -> None:
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 2_000_000
     assert httpx.post(base + "/sparql", data={"query": big}).status_code == 413
-    assert httpx.post(base + "/sparql", content=big.encode(),
-                      headers={"Content-Type": "application/sparql-query"}).status_code == 413
+    assert (
+        httpx.post(
+            base + "/sparql", content=big.encode(), headers={"Content-Type": "application/sparql-query"}
+        ).status_code
+        == 413
+    )
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: the cap must hold while streaming
         for _ in range(40):
@@ -236,10 +263,15 @@ def test_oversized_bodies_are_413(base: str) -> None:
 
 def test_too_many_parameters_is_400(base: str) -> None:
     form = [("query", "ASK {}")] + [("x", str(i)) for i in range(5000)]
-    r = httpx.post(base + "/sparql", content="&".join(f"{k}={v}" for k, v in form).encode(),
-                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    r = httpx.post(
+        base + "/sparql",
+        content="&".join(f"{k}={v}" for k, v in form).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 400 and "too many parameters" in r.text
-    r = httpx.get(base + "/sparql", params=[("query", "ASK {}")] + [("default-graph-uri", f"urn:g{i}") for i in range(300)])
+    r = httpx.get(
+        base + "/sparql", params=[("query", "ASK {}")] + [("default-graph-uri", f"urn:g{i}") for i in range(300)]
+    )
     assert r.status_code in (400, 414, 431) and "root:" not in r.text
 
 
@@ -252,16 +284,46 @@ def test_too_many_parameters_is_400(base: str) -> None:
         ({"method": "GET", "params": {"query": ""}}, 400),
         ({"method": "GET", "params": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
         ({"method": "GET", "params": {"format": "json"}}, 400),
-        ({"method": "POST", "content": b"query=ASK%20%7B%7D\xff\xfe", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 400),
-        ({"method": "POST", "content": b"\xff\xfeASK {}", "headers": {"Content-Type": "application/sparql-query"}}, 400),
-        ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "application/sparql-query; charset=latin-1"}}, 415),
+        (
+            {
+                "method": "POST",
+                "content": b"query=ASK%20%7B%7D\xff\xfe",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+        ),
+        (
+            {"method": "POST", "content": b"\xff\xfeASK {}", "headers": {"Content-Type": "application/sparql-query"}},
+            400,
+        ),
+        (
+            {
+                "method": "POST",
+                "content": b"ASK {}",
+                "headers": {"Content-Type": "application/sparql-query; charset=latin-1"},
+            },
+            415,
+        ),
         ({"method": "POST", "content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
         ({"method": "POST", "content": b"ASK {}"}, 415),
         ({"method": "PUT", "content": b"ASK {}"}, 405),
         ({"method": "DELETE"}, 405),
     ],
-    ids=["unfinished", "misspelt", "bad-percent", "empty", "two-queries", "no-query", "form-not-utf8", "body-not-utf8",
-         "latin1-charset", "text-plain", "no-content-type", "put", "delete"],
+    ids=[
+        "unfinished",
+        "misspelt",
+        "bad-percent",
+        "empty",
+        "two-queries",
+        "no-query",
+        "form-not-utf8",
+        "body-not-utf8",
+        "latin1-charset",
+        "text-plain",
+        "no-content-type",
+        "put",
+        "delete",
+    ],
 )
 def test_malformed_requests_are_4xx(request_kwargs: dict, status: int, base: str) -> None:  # type: ignore[type-arg]
     method = request_kwargs.pop("method")
@@ -306,8 +368,11 @@ def test_resource_path_with_markup_is_escaped(base: str) -> None:
 
 
 def test_query_answers_with_markup_are_data_not_html(base: str) -> None:
-    r = httpx.get(base + "/sparql", params={"query": "SELECT ?l WHERE { ?s ?p ?l FILTER(CONTAINS(STR(?l), 'script')) }"},
-                  headers={"Accept": "application/sparql-results+json"})
+    r = httpx.get(
+        base + "/sparql",
+        params={"query": "SELECT ?l WHERE { ?s ?p ?l FILTER(CONTAINS(STR(?l), 'script')) }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/sparql-results+json")
     values = {b["l"]["value"] for b in r.json()["results"]["bindings"]}

@@ -52,7 +52,9 @@ def test_every_in_text_citation_is_linked_to_a_cited_work(full_graph: Path) -> N
 
 
 def test_explain_prints_facts_with_section_and_span(mini_graph: Path) -> None:
-    result = runner.invoke(app, ["explain", "NTT Docomo", "--graph", str(mini_graph), "--no-quote"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["explain", "NTT Docomo", "--graph", str(mini_graph), "--no-quote"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "headquarteredIn" in result.output and "curation" in result.output
     assert "24824" in result.output  # the evidence span's start

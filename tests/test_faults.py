@@ -32,8 +32,10 @@ runner = CliRunner()
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*"))}
+    return {
+        str(p.relative_to(root)): "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+    }
 
 
 # A build in a child process, with the slow steps (reasoning, SHACL) replaced by stubs so that the
@@ -95,8 +97,9 @@ def _without_manifest(digest: dict[str, str]) -> dict[str, str]:
 def _child(tmp_path: Path, out: Path) -> subprocess.Popen[str]:
     script = tmp_path / "child.py"
     script.write_text(CHILD, encoding="utf-8")
-    return subprocess.Popen([sys.executable, str(script), str(out), str(MINI)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(script), str(out), str(MINI)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def _run_until(proc: subprocess.Popen[str], marker: str | None, nth: int) -> list[str]:
@@ -132,8 +135,13 @@ def test_build_killed_at_random_points_keeps_last_good_output(tmp_path: Path, mi
     writes = sum(1 for line in lines if line.startswith("write"))
 
     rng = random.Random(7)
-    kill_points = [("write", rng.randint(1, writes)), ("write", writes), ("exchange", 1), ("done exchange", 1),
-                   ("done rmtree", 1)]
+    kill_points = [
+        ("write", rng.randint(1, writes)),
+        ("write", writes),
+        ("exchange", 1),
+        ("done exchange", 1),
+        ("done rmtree", 1),
+    ]
     for marker, nth in kill_points:
         _stale_copy(mini_graph, out)
         proc = _child(tmp_path, out)
@@ -147,8 +155,23 @@ def test_build_killed_at_random_points_keeps_last_good_output(tmp_path: Path, mi
     # killed at random times during a real `kg build` (no stubs), as a person would see it
     for delay in (rng.uniform(1.0, 5.0),):
         _stale_copy(mini_graph, out)
-        proc = subprocess.Popen([sys.executable, "-m", "kg", "build", "--data", str(MINI), "--out", str(out),
-                                 "--no-viz", "--reasoner", "owlrl"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kg",
+                "build",
+                "--data",
+                str(MINI),
+                "--out",
+                str(out),
+                "--no-viz",
+                "--reasoner",
+                "owlrl",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -217,7 +240,7 @@ def test_serve_refuses_a_damaged_store(damage: str, tmp_path: Path, mini_graph: 
         expected = "differs from the checksum"
     elif damage == "planted-corrupt-ttl":
         target = graph / "extra.ttl"
-        target.write_bytes(b"<http://e/a> <http://e/b> \"no end")
+        target.write_bytes(b'<http://e/a> <http://e/b> "no end')
         expected = "not valid TTL"
     else:
         target = graph / "data.trig"
@@ -225,8 +248,12 @@ def test_serve_refuses_a_damaged_store(damage: str, tmp_path: Path, mini_graph: 
         target.mkdir()
         expected = "not a regular file"
     port = _free_port()
-    proc = subprocess.run([sys.executable, "-m", "kg", "serve", "--graph", str(graph), "--port", str(port),
-                           "--workers", "1"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "serve", "--graph", str(graph), "--port", str(port), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode != 0
     assert str(target) in proc.stderr and expected in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -237,6 +264,7 @@ def test_serve_refuses_a_damaged_store(damage: str, tmp_path: Path, mini_graph: 
 # ---------------------------------------------------------------------------------------------
 # inconsistencies explained in plain language
 
+
 def _namespaces() -> tuple[str, str]:
     from kg.namespaces import MX, RES
 
@@ -245,8 +273,9 @@ def _namespaces() -> tuple[str, str]:
 
 @pytest.mark.parametrize("reasoner", ["owlrl", "hermit"])
 @pytest.mark.parametrize("plant", ["law-and-organization", "merger-into-a-law"])
-def test_inconsistency_names_individual_and_classes(plant: str, reasoner: str, tmp_path: Path,
-                                                    mini_graph: Path) -> None:
+def test_inconsistency_names_individual_and_classes(
+    plant: str, reasoner: str, tmp_path: Path, mini_graph: Path
+) -> None:
     if reasoner == "hermit" and shutil.which("java") is None:
         pytest.skip("no Java: HermiT cannot run")
     if reasoner == "hermit" and plant == "merger-into-a-law":
@@ -258,8 +287,10 @@ def test_inconsistency_names_individual_and_classes(plant: str, reasoner: str, t
         body = f"<{res}bogus-agency> a <{mx}Law> , <{mx}Organization> .\n"
         names = ["bogus-agency", "Law", "Organization"]
     else:
-        body = (f"<{res}ntt-docomo> <{mx}mergedInto> <{res}immigration-control-act> .\n"
-                f"<{res}ntt-docomo> a <{mx}Company> .\n")
+        body = (
+            f"<{res}ntt-docomo> <{mx}mergedInto> <{res}immigration-control-act> .\n"
+            f"<{res}ntt-docomo> a <{mx}Company> .\n"
+        )
         names = ["immigration-control-act", "Company", "Law", "mergedInto"]
     (graph / "planted.ttl").write_text(body, encoding="utf-8")
     result = runner.invoke(app, ["validate", "--graph", str(graph), "--reasoner", reasoner])
@@ -268,4 +299,3 @@ def test_inconsistency_names_individual_and_classes(plant: str, reasoner: str, t
     text = " ".join(result.stdout.split())  # undo the console's line wrapping
     explanation = text.split("Consistency: INCONSISTENT", 1)[1].split("SHACL:", 1)[0].split(" - ")[1:]
     assert any(all(name in line for name in names) and "disjoint" in line for line in explanation), result.stdout
-

@@ -16,8 +16,15 @@ from loaders.mappings import read_sssom
 LINK = Path(__file__).parent / "data" / "link"
 RES = "https://w3id.org/mxjp-talent/resource/"
 EX = "http://example.org/other/"
-TRAPS = {EX + "sassen-p", EX + "kobayashi-h", EX + "kobayashi-sh", EX + "edomex", EX + "tokyo-to", EX + "japan-society",
-         EX + "nippon-steel-kk"}
+TRAPS = {
+    EX + "sassen-p",
+    EX + "kobayashi-h",
+    EX + "kobayashi-sh",
+    EX + "edomex",
+    EX + "tokyo-to",
+    EX + "japan-society",
+    EX + "nippon-steel-kk",
+}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +78,9 @@ def test_identifier_forms() -> None:
 def test_cli_writes_sssom_and_merges(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "proposals.sssom.tsv"
-    result = runner.invoke(app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "other.ttl"), "--out", str(out)])
+    result = runner.invoke(
+        app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "other.ttl"), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     table = read_sssom(out, strict=False)
     assert len(table.mappings) == 9
@@ -79,8 +88,9 @@ def test_cli_writes_sssom_and_merges(tmp_path: Path) -> None:
     graph_dir = tmp_path / "g"
     graph_dir.mkdir()
     (graph_dir / "data.ttl").write_text((LINK / "ours" / "graph.ttl").read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(app, ["link", "--graph", str(graph_dir), "--with", str(LINK / "other.ttl"), "--merge",
-                                 "--accept", str(out)])
+    result = runner.invoke(
+        app, ["link", "--graph", str(graph_dir), "--with", str(LINK / "other.ttl"), "--merge", "--accept", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert (graph_dir / "links.ttl").is_file()
     again = link(graph_dir, LINK / "other.ttl")

@@ -55,4 +55,6 @@ def test_generated_namespace_module_is_current() -> None:
     from kg.namespaces_gen import TARGET, render
     from kg.paths import ontology_file
 
-    assert TARGET.read_text(encoding="utf-8") == render(Graph().parse(ontology_file())), "run python -m kg.namespaces_gen"
+    assert TARGET.read_text(encoding="utf-8") == render(Graph().parse(ontology_file())), (
+        "run python -m kg.namespaces_gen"
+    )

@@ -66,8 +66,19 @@ def test_unverified_identifiers_are_left_out(curated_ids: set[str]) -> None:
     assert "ror:01703db54" not in objects  # AIST: not confirmed in the ROR dump
     assert not any(o.startswith("doi:10.1109") for o in objects)  # the 2000 IEEE item is another work
     assert not any(o.startswith("orcid:") for o in objects)  # no ORCID was verified
-    for absent in ("res:oizumi", "res:bajio", "res:aist", "res:impi", "res:sre", "res:ime", "res:hasekura-mission",
-                   "res:immigration-control-act", "res:tlo-act", "res:nippon-steel", "res:sumitomo-metal"):
+    for absent in (
+        "res:oizumi",
+        "res:bajio",
+        "res:aist",
+        "res:impi",
+        "res:sre",
+        "res:ime",
+        "res:hasekura-mission",
+        "res:immigration-control-act",
+        "res:tlo-act",
+        "res:nippon-steel",
+        "res:sumitomo-metal",
+    ):
         assert absent not in subjects, absent
 
 
@@ -134,8 +145,17 @@ def test_missing_column_and_metadata_are_rejected(tmp_path: Path) -> None:
 def test_discrepancies_are_supported_by_the_paper(curated_ids: set[str], paper_path: Path) -> None:
     path = mappings_dir() / "discrepancies.yaml"
     items = read_discrepancies(path, curated_ids, 43319)
-    assert {d.entity for d in items} >= {"thomson-reuters", "sharp", "fujitsu", "oizumi", "kanto-region", "jaist",
-                                         "naoj", "hasekura-mission", "enactment-immigration-act-2009"}
+    assert {d.entity for d in items} >= {
+        "thomson-reuters",
+        "sharp",
+        "fujitsu",
+        "oizumi",
+        "kanto-region",
+        "jaist",
+        "naoj",
+        "hasekura-mission",
+        "enactment-immigration-act-2009",
+    }
     check_discrepancy_evidence(items, paper_path.read_text(encoding="utf-8"), path)
     for d in items:
         assert d.status == "unverified" or d.source is not None
@@ -173,7 +193,9 @@ def test_mapping_claims_have_provenance_and_evidence(tmp_path: Path) -> None:
     _write(data / "mappings", GOOD).rename(data / "mappings" / "mappings.sssom.tsv")
     (data / "mappings" / "discrepancies.yaml").write_text(
         "discrepancies:\n  - {id: d, entity: ntt-docomo, property: 'rdfs:label', kind: test, paper: Docomo,"
-        " record: docomo, status: unverified, evidence: [24824, 24841]}\n", encoding="utf-8")
+        " record: docomo, status: unverified, evidence: [24824, 24841]}\n",
+        encoding="utf-8",
+    )
     ontology, dataset, notes = load_inputs(data=data)
     claim = resource("claim", "mapping", "japan", "wd-q17")
     assert (resource("japan"), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q17")) in dataset.graph(claim)

@@ -42,9 +42,27 @@ def test_every_class_and_property_has_english_label_and_definition() -> None:
 
 def test_the_card_concepts_are_first_class() -> None:
     g = _ontology()
-    for name in ("Actor", "Person", "Organization", "Institution", "GovernmentBody", "University", "ResearchInstitute",
-                 "Company", "Country", "PopulationGroup", "Law", "ResidenceStatus", "MigrationChannel", "MigrationFlow",
-                 "PatentRegistration", "CitedWork", "Citation", "Observation", "Concept"):
+    for name in (
+        "Actor",
+        "Person",
+        "Organization",
+        "Institution",
+        "GovernmentBody",
+        "University",
+        "ResearchInstitute",
+        "Company",
+        "Country",
+        "PopulationGroup",
+        "Law",
+        "ResidenceStatus",
+        "MigrationChannel",
+        "MigrationFlow",
+        "PatentRegistration",
+        "CitedWork",
+        "Citation",
+        "Observation",
+        "Concept",
+    ):
         assert (MX[name], RDF.type, OWL.Class) in g, name
 
 

@@ -35,8 +35,12 @@ TRIED: Counter[str] = Counter()
 
 def cfg(examples: int) -> settings:
     """The settings of one property: *examples* inputs, no deadline, no example database."""
-    return settings(max_examples=examples, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 VOCAB = Vocabulary.from_ontology(Graph().parse(ontology_file()))
@@ -153,26 +157,39 @@ def test_find_citations_never_raises_and_spans_hold(text: str) -> None:
 
 
 @cfg(300)
-@given(st.text(alphabet=string.ascii_lowercase + " .,", max_size=80), st.lists(NAME, min_size=1, max_size=3), YEAR,
-       st.text(alphabet=string.ascii_lowercase + " .,", max_size=80))
+@given(
+    st.text(alphabet=string.ascii_lowercase + " .,", max_size=80),
+    st.lists(NAME, min_size=1, max_size=3),
+    YEAR,
+    st.text(alphabet=string.ascii_lowercase + " .,", max_size=80),
+)
 def test_planted_citation_is_found(before: str, authors: list[str], year: int, after: str) -> None:
     TRIED["find_citations planted"] += 1
     names = authors[0] if len(authors) == 1 else ", ".join(authors[:-1]) + " & " + authors[-1]
     planted = f"({names}, {year})"
     text = f"{before} {planted} {after}"
     found = [c for c in find_citations(text) if c.form == "parenthetical"]
-    assert any(c.year == year and list(c.authors) == authors and text[c.start : c.end] == planted[1:-1] for c in found), found
+    assert any(
+        c.year == year and list(c.authors) == authors and text[c.start : c.end] == planted[1:-1] for c in found
+    ), found
 
 
 # ---------------------------------------------------------------------------------------------
 # the data schema: random and mutated documents built from the mini fixture
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**12), st.floats(allow_nan=False),
-                         st.text(max_size=30), st.sampled_from(["Country", "Law", "mexico", "japan", "2012",
-                                                               "headquarteredIn", "gYear", "en", "[1, 2]"]))
-yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                 st.dictionaries(st.text(max_size=10), inner, max_size=4)),
-                           max_leaves=12)
+yaml_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.sampled_from(["Country", "Law", "mexico", "japan", "2012", "headquarteredIn", "gYear", "en", "[1, 2]"]),
+)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -205,7 +222,9 @@ def mutated_docs(draw: st.DrawFn) -> Any:
         elif action == "delete":
             del parent[last]
         elif action == "add" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["evidence", "facts", "type", "label", "x", "o", "v", "datatype", "lang"]))] = draw(yaml_values)
+            parent[draw(st.sampled_from(["evidence", "facts", "type", "label", "x", "o", "v", "datatype", "lang"]))] = (
+                draw(yaml_values)
+            )
         elif action == "swap-type":
             value = parent[last]
             parent[last] = [value] if not isinstance(value, list) else {"k": value}
@@ -264,8 +283,15 @@ def test_read_file_random_input(raw: str | bytes) -> None:
 def mutated_indexes(draw: st.DrawFn) -> Any:
     index = copy.deepcopy(MINI_INDEX)
     for _ in range(draw(st.integers(1, 3))):
-        key = draw(st.sampled_from(["sections", "paragraphs", "citations", "mentions", "length", "format", "furniture"]))
-        if key in ("length", "format", "furniture") or not isinstance(index.get(key), list) or not index[key] or draw(st.booleans()):
+        key = draw(
+            st.sampled_from(["sections", "paragraphs", "citations", "mentions", "length", "format", "furniture"])
+        )
+        if (
+            key in ("length", "format", "furniture")
+            or not isinstance(index.get(key), list)
+            or not index[key]
+            or draw(st.booleans())
+        ):
             index[key] = draw(yaml_values)
             continue
         records = index[key]
@@ -274,7 +300,9 @@ def mutated_indexes(draw: st.DrawFn) -> Any:
             records[i] = draw(yaml_values)
             continue
         field_ = draw(st.sampled_from(sorted(records[i])))
-        records[i][field_] = draw(st.one_of(yaml_values, st.integers(-5, 50000), st.lists(st.integers(-5, 50000), max_size=3)))
+        records[i][field_] = draw(
+            st.one_of(yaml_values, st.integers(-5, 50000), st.lists(st.integers(-5, 50000), max_size=3))
+        )
     return index
 
 
@@ -285,9 +313,22 @@ def test_load_index_mutated(index: Any) -> None:
     path = _write("index.json", json.dumps(index))
     try:
         data = load_index(path)
-        check_references(path, data, {"japan", "mexico", "impi", "international-students", "ntt-docomo",
-                                      "immigration-control-act", "status-student", "channel-education",
-                                      "japan-ministry-of-justice", "saskia-sassen"})
+        check_references(
+            path,
+            data,
+            {
+                "japan",
+                "mexico",
+                "impi",
+                "international-students",
+                "ntt-docomo",
+                "immigration-control-act",
+                "status-student",
+                "channel-education",
+                "japan-ministry-of-justice",
+                "saskia-sassen",
+            },
+        )
     except InputError as exc:
         assert exc.path == str(path)
         return

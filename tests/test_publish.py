@@ -24,7 +24,7 @@ def test_ontology_page_is_deterministic_and_complete() -> None:
     assert page == ontology_html(ONTOLOGY)
     for term in ONTOLOGY.subjects(RDF.type, OWL.Class):
         if str(term).startswith(str(MX._NS)):
-            assert f'id="{str(term)[len(str(MX._NS)):]}"' in page, term
+            assert f'id="{str(term)[len(str(MX._NS)) :]}"' in page, term
     assert "discrepancy" in page and "http://" not in page.split("<body>")[0].replace('charset="utf-8"', "")
 
 
@@ -54,9 +54,15 @@ def test_void_counts_links_per_target() -> None:
     g.add((RES["unam"], SKOS.exactMatch, URIRef("https://ror.org/01tmp8f25")))
     g.add((RES["unam"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q222738")))
     void = void_graph(g, ONTOLOGY, "0.0.0")
-    counts = {str(s).rsplit("/", 1)[-1]: int(void.value(s, VOID.triples)) for s in void.subjects(RDF.type, VOID.Linkset)}
-    assert counts == {"wikidata-owl-sameAs": 1, "wikidata-skos-exactMatch": 1, "geonames-skos-exactMatch": 1,
-                      "ror-skos-exactMatch": 1}
+    counts = {
+        str(s).rsplit("/", 1)[-1]: int(void.value(s, VOID.triples)) for s in void.subjects(RDF.type, VOID.Linkset)
+    }
+    assert counts == {
+        "wikidata-owl-sameAs": 1,
+        "wikidata-skos-exactMatch": 1,
+        "geonames-skos-exactMatch": 1,
+        "ror-skos-exactMatch": 1,
+    }
 
 
 def test_jsonld_export_speaks_schema_org(mini_graph: Path, tmp_path: Path) -> None:

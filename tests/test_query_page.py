@@ -41,9 +41,11 @@ def test_query_page_escapes_question_text(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_resource_page_escapes_literals() -> None:
-    row = {"direction": {"type": "literal", "value": "out"},
-           "p": {"type": "uri", "value": "http://www.w3.org/2000/01/rdf-schema#label"},
-           "o": {"type": "literal", "value": EVIL, "lang": "en"}}
+    row = {
+        "direction": {"type": "literal", "value": "out"},
+        "p": {"type": "uri", "value": "http://www.w3.org/2000/01/rdf-schema#label"},
+        "o": {"type": "literal", "value": EVIL, "lang": "en"},
+    }
     html = pages.resource_page("https://w3id.org/mxjp-talent/resource/x", [row])
     assert "<script>window" not in html and "<img" not in html
 
@@ -105,7 +107,9 @@ def _click(page: Page, selector: str) -> None:
     """A real mouse click (press and release) in the middle of the element."""
     element = f"document.querySelector({json.dumps(selector)})"
     page.evaluate(f"{element}.scrollIntoView({{block: 'center'}})")
-    x, y = page.evaluate(f"(() => {{ const r = {element}.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()")
+    x, y = page.evaluate(
+        f"(() => {{ const r = {element}.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+    )
     for kind in ("mousePressed", "mouseReleased"):
         page.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
 
@@ -122,7 +126,9 @@ def _question_with_rows(mini_graph: Path) -> str:
 def test_query_page_in_chromium(site: str, browser: Chromium, mini_graph: Path, tmp_path: Path) -> None:
     name = _question_with_rows(mini_graph)
     page = browser.page()
-    page.send("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    page.send(
+        "Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+    )
     page.goto(site + "/")
     _click(page, f'button.example[data-name="{name}"]')
     assert page.evaluate("document.getElementById('query').value").startswith("#")
@@ -132,7 +138,9 @@ def test_query_page_in_chromium(site: str, browser: Chromium, mini_graph: Path, 
     assert "row(s)" in page.evaluate("document.getElementById('status').textContent")
 
     # A literal carrying markup shows as text and runs nothing.
-    page.evaluate(f"document.getElementById('query').value = {json.dumps(f'SELECT ?x WHERE {{ BIND({json.dumps(EVIL)} AS ?x) }}')}")
+    page.evaluate(
+        f"document.getElementById('query').value = {json.dumps(f'SELECT ?x WHERE {{ BIND({json.dumps(EVIL)} AS ?x) }}')}"
+    )
     _click(page, "#run")
     page.wait_until("document.querySelector('#results td') !== null", timeout=30)
     assert page.evaluate("document.querySelector('#results td').textContent") == EVIL

@@ -33,7 +33,8 @@ def test_unreadable_identifiers_table_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_link_namespace_of_an_iri_ending_in_a_slash_keeps_a_local_name() -> None:
-    from kg.link.sssom import _curie_of as _curie, _namespace
+    from kg.link.sssom import _curie_of as _curie
+    from kg.link.sssom import _namespace
 
     iri = "http://example.org/place/japan/"
     assert _curie(iri, {"other1": _namespace(iri)}) == "other1:japan/"
@@ -50,7 +51,9 @@ def test_discrepancy_spans_point_at_existing_sections(full_graph: Path) -> None:
 def test_rebuild_keeps_files_the_build_does_not_write(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build(out, data=MINI, reasoner="owlrl", viz=False)
-    (out / "links.ttl").write_text("<urn:a> <http://www.w3.org/2004/02/skos/core#exactMatch> <urn:b> .\n", encoding="utf-8")
+    (out / "links.ttl").write_text(
+        "<urn:a> <http://www.w3.org/2004/02/skos/core#exactMatch> <urn:b> .\n", encoding="utf-8"
+    )
     result = build(out, data=MINI, reasoner="owlrl", viz=False, force=True)
     assert (out / "links.ttl").is_file()
     assert any("links.ttl" in note for note in result.notes)

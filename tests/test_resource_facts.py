@@ -17,6 +17,8 @@ def test_resource_facts_carry_only_their_own_claims_evidence(mini_graph: Path) -
             assert "start" not in row and "method" not in row, row
     in_claims = [row for row in rows if "g" in row]
     assert in_claims and all("start" in row for row in in_claims)
-    facts = {(row["direction"]["value"], row["p"]["value"], row["o"]["value"], row.get("g", {}).get("value")) for row in rows}
+    facts = {
+        (row["direction"]["value"], row["p"]["value"], row["o"]["value"], row.get("g", {}).get("value")) for row in rows
+    }
     assert len(facts) == len(rows), "a fact appears more than once"
     assert len(rows) < 200

@@ -78,6 +78,7 @@ def test_export_for_gephi(fmt: str, tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- in a real browser
 
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Chromium]:
     if chromium_binary() is None:
@@ -104,8 +105,10 @@ def test_page_in_chromium(browser: Chromium, mini_graph: Path, tmp_path: Path) -
     assert page.evaluate("kg.network.body.nodeIndices.length") == count
     assert page.evaluate("kg.network.physics.physicsEnabled") is False
     target = str(RES["ntt-docomo"])
-    page.evaluate("document.getElementById('search-input').value = 'ntt docomo';"
-                  "document.getElementById('search').requestSubmit(); true")
+    page.evaluate(
+        "document.getElementById('search-input').value = 'ntt docomo';"
+        "document.getElementById('search').requestSubmit(); true"
+    )
     assert page.evaluate("kg.network.getSelectedNodes()") == [target]
     view = page.evaluate("kg.network.getViewPosition()")
     node = page.evaluate(f"kg.network.getPosition({target!r})")

@@ -56,9 +56,11 @@ class CorpusResult:
 
     def summary(self) -> str:
         """One line for people."""
-        return (f"{self.out}: {self.copies} copies x {self.quads_per_copy} quads + {self.shared_quads} shared "
-                f"(+ {', '.join(self.vocabulary_files) or 'no vocabulary file'}) = {self.total_quads} data quads, "
-                f"{self.bytes_written / 1e6:.1f} MB")
+        return (
+            f"{self.out}: {self.copies} copies x {self.quads_per_copy} quads + {self.shared_quads} shared "
+            f"(+ {', '.join(self.vocabulary_files) or 'no vocabulary file'}) = {self.total_quads} data quads, "
+            f"{self.bytes_written / 1e6:.1f} MB"
+        )
 
 
 def copy_name(index: int, copies: int) -> str:
@@ -76,7 +78,7 @@ def _term(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         value = term.value
         if value.startswith(RESOURCE):
-            return f"<{RESOURCE}{_IRI_MARK}{value[len(RESOURCE):]}>"
+            return f"<{RESOURCE}{_IRI_MARK}{value[len(RESOURCE) :]}>"
         return f"<{value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{_BNODE_MARK}{term.value}"
@@ -113,8 +115,9 @@ def template(files: Iterable[Path]) -> tuple[str, str, int, int]:
     return "".join(sorted(copied)), "".join(sorted(shared)), len(copied), len(shared)
 
 
-def generate(graph: Path | str, copies: int, out: Path | str,
-             progress: Callable[[int], None] | None = None) -> CorpusResult:
+def generate(
+    graph: Path | str, copies: int, out: Path | str, progress: Callable[[int], None] | None = None
+) -> CorpusResult:
     """Write *copies* copies of the graph directory *graph* into *out* (replaced atomically).
 
     *out* receives the vocabulary files unchanged, ``data.nq`` with the copies (and, once, the
@@ -144,8 +147,16 @@ def generate(graph: Path | str, copies: int, out: Path | str,
                 sink.write(text.replace(_IRI_MARK, segment).replace(_BNODE_MARK, name + "x"))
                 if progress is not None and (index + 1) % 100 == 0:
                     progress(index + 1)
-        result = CorpusResult(str(out), copies, per_copy, shared_count, sorted(p.name for p in vocabulary),
-                              copies * per_copy + shared_count, (tmp / DATA_FILE).stat().st_size)
-        (tmp / MANIFEST).write_text(json.dumps({**asdict(result), "source": str(graph)}, indent=2) + "\n",
-                                    encoding="utf-8")
+        result = CorpusResult(
+            str(out),
+            copies,
+            per_copy,
+            shared_count,
+            sorted(p.name for p in vocabulary),
+            copies * per_copy + shared_count,
+            (tmp / DATA_FILE).stat().st_size,
+        )
+        (tmp / MANIFEST).write_text(
+            json.dumps({**asdict(result), "source": str(graph)}, indent=2) + "\n", encoding="utf-8"
+        )
     return result

@@ -22,7 +22,9 @@ def regenerate(paper: Path | None = None, data: Path | None = None, *, write: bo
     if paper is None:
         raise PaperError("../shared/paper/", "paper not found: pass --paper PATH or set KG_PAPER")
     parsed = read_paper(paper)
-    curated = read_curated(data, Vocabulary.from_ontology(Graph().parse(ontology_file())), paper_length=len(parsed.text))
+    curated = read_curated(
+        data, Vocabulary.from_ontology(Graph().parse(ontology_file())), paper_length=len(parsed.text)
+    )
     text = dumps(build_index(parsed, curated))
     target = data / "paper_index.json"
     current = target.read_text(encoding="utf-8") if target.exists() else None

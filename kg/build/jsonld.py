@@ -23,17 +23,26 @@ def schema_org_view(graph: Graph, ontology: Graph) -> Graph:
     out = Graph()
     for triple in graph:
         out.add(triple)
-    copies = {RDFS.label: SCHEMA.name, SKOS.altLabel: SCHEMA.alternateName, SKOS.definition: SCHEMA.description,
-              OWL.sameAs: SCHEMA.sameAs, SKOS.exactMatch: SCHEMA.sameAs, MX.iso3166Code: SCHEMA.identifier,
-              RDFS.seeAlso: SCHEMA.url}
+    copies = {
+        RDFS.label: SCHEMA.name,
+        SKOS.altLabel: SCHEMA.alternateName,
+        SKOS.definition: SCHEMA.description,
+        OWL.sameAs: SCHEMA.sameAs,
+        SKOS.exactMatch: SCHEMA.sameAs,
+        MX.iso3166Code: SCHEMA.identifier,
+        RDFS.seeAlso: SCHEMA.url,
+    }
     for source, target in copies.items():
         for s, o in graph.subject_objects(source):
             out.add((s, target, o))
     supers: dict[URIRef, set[URIRef]] = {}
     for cls in set(ontology.subjects(RDFS.subClassOf, None)):
         if isinstance(cls, URIRef):
-            supers[cls] = {c for c in ontology.transitive_objects(cls, RDFS.subClassOf)
-                           if isinstance(c, URIRef) and str(c).startswith(str(SCHEMA))}
+            supers[cls] = {
+                c
+                for c in ontology.transitive_objects(cls, RDFS.subClassOf)
+                if isinstance(c, URIRef) and str(c).startswith(str(SCHEMA))
+            }
     for s, cls in graph.subject_objects(RDF.type):
         for sup in supers.get(cls, ()):  # type: ignore[call-overload]
             out.add((s, RDF.type, sup))

@@ -25,8 +25,19 @@ def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     return graph.serialize(format=fmt, encoding="utf-8")
 
 
-def write_outputs(out: Path, ontology: Graph, dataset: Dataset, union: Graph, reasoning: Any, validation: Any,
-                  notes: list[str], *, viz: bool, progress: Progress, input_hash: str = "") -> list[str]:
+def write_outputs(
+    out: Path,
+    ontology: Graph,
+    dataset: Dataset,
+    union: Graph,
+    reasoning: Any,
+    validation: Any,
+    notes: list[str],
+    *,
+    viz: bool,
+    progress: Progress,
+    input_hash: str = "",
+) -> list[str]:
     """Write every file of a build into *out*, replacing it whole; returns the files' names."""
     files = _files(ontology, dataset, union, reasoning, validation, notes, input_hash)
     with staged_directory(out) as tmp:
@@ -45,8 +56,9 @@ def write_outputs(out: Path, ontology: Graph, dataset: Dataset, union: Graph, re
     return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
 
 
-def _files(ontology: Graph, dataset: Dataset, union: Graph, reasoning: Any, validation: Any, notes: list[str],
-           input_hash: str) -> dict[str, bytes]:
+def _files(
+    ontology: Graph, dataset: Dataset, union: Graph, reasoning: Any, validation: Any, notes: list[str], input_hash: str
+) -> dict[str, bytes]:
     from kg.build.docs import ontology_html
     from kg.build.void import void_turtle
 
@@ -87,5 +99,3 @@ def _keep_user_files(out: Path, tmp: Path) -> list[str]:
             shutil.copy2(path, tmp / path.name)
             kept.append(path.name)
     return kept
-
-

@@ -46,7 +46,9 @@ def _quiet(_: str) -> None:
     return None
 
 
-def load_inputs(data: Path | None = None, paper: Path | None = None, progress: Progress = _quiet) -> tuple[Graph, Dataset, list[str]]:
+def load_inputs(
+    data: Path | None = None, paper: Path | None = None, progress: Progress = _quiet
+) -> tuple[Graph, Dataset, list[str]]:
     """Read the ontology, the curated facts and the paper index into the asserted dataset.
 
     When the paper is available, every evidence span is checked against it.
@@ -76,7 +78,11 @@ def load_inputs(data: Path | None = None, paper: Path | None = None, progress: P
         if errors:
             shown = "\n".join(str(e) for e in errors[:20])
             more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
-            raise InputError(errors[0].path, f"{len(errors)} evidence span(s) do not support their fact:\n{shown}{more}", errors[0].line)
+            raise InputError(
+                errors[0].path,
+                f"{len(errors)} evidence span(s) do not support their fact:\n{shown}{more}",
+                errors[0].line,
+            )
         notes.append(f"checked the evidence spans against {paper}")
     else:
         notes.append("paper not found: evidence spans checked for bounds only (pass --paper to check their content)")
@@ -84,13 +90,22 @@ def load_inputs(data: Path | None = None, paper: Path | None = None, progress: P
     dataset = to_dataset(curated, index)
     from loaders.mappings import mapping_dataset
 
-    mapped, mapping_notes = mapping_dataset(dataset, index, curated.entities, data,
-                                            paper_text=text if paper is not None else None)
+    mapped, mapping_notes = mapping_dataset(
+        dataset, index, curated.entities, data, paper_text=text if paper is not None else None
+    )
     return ontology, merged(dataset, mapped), notes + mapping_notes
 
 
-def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | None = None,
-          reasoner: str = "auto", progress: Progress = _quiet, viz: bool = True, force: bool = False) -> BuildResult:
+def build(
+    out: Path | str = "build",
+    *,
+    data: Path | None = None,
+    paper: Path | None = None,
+    reasoner: str = "auto",
+    progress: Progress = _quiet,
+    viz: bool = True,
+    force: bool = False,
+) -> BuildResult:
     """Build the graph into *out*; on any error *out* is left as it was.
 
     When *out* was built from the same inputs (see :func:`input_hash`) and its files are intact,
@@ -134,11 +149,21 @@ def build(out: Path | str = "build", *, data: Path | None = None, paper: Path | 
     if not validation.conforms:
         raise ValidationFailed("SHACL validation failed:\n" + validation.text)
     progress("writing the outputs")
-    files = write_outputs(out, ontology, dataset, union, reasoning, validation, notes, viz=viz, progress=progress,
-                   input_hash=digest)
+    files = write_outputs(
+        out, ontology, dataset, union, reasoning, validation, notes, viz=viz, progress=progress, input_hash=digest
+    )
     claims = len({c for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier})
-    return BuildResult(out, len(union), claims, len(reasoning.inferred), reasoning.reasoner,
-                       reasoning.consistent, validation.conforms, notes, files)
+    return BuildResult(
+        out,
+        len(union),
+        claims,
+        len(reasoning.inferred),
+        reasoning.reasoner,
+        reasoning.consistent,
+        validation.conforms,
+        notes,
+        files,
+    )
 
 
 def input_hash(data: Path | None = None, paper: Path | None = None, *, reasoner: str = "auto", viz: bool = True) -> str:
@@ -154,8 +179,12 @@ def input_hash(data: Path | None = None, paper: Path | None = None, *, reasoner:
         digest.update(body)
 
     kg_root = Path(__file__).resolve().parent.parent
-    roots = [("ontology", ontology_dir()), ("loaders", kg_root.parent / "loaders"), ("kg", kg_root),
-             ("data", Path(data or data_dir()))]
+    roots = [
+        ("ontology", ontology_dir()),
+        ("loaders", kg_root.parent / "loaders"),
+        ("kg", kg_root),
+        ("data", Path(data or data_dir())),
+    ]
     for label, root in roots:
         if not root.is_dir():
             continue
@@ -178,9 +207,17 @@ def _up_to_date(out: Path, digest: str, *, viz: bool) -> BuildResult | None:
         for name, sha in manifest["files"].items():
             if name != "reports/build.json" and hashlib.sha256((out / name).read_bytes()).hexdigest() != sha:
                 return None
-        return BuildResult(out, manifest["triples_asserted"], manifest.get("claims", 0), manifest["triples_inferred"],
-                           manifest["reasoner"], manifest["consistent"], manifest["conforms"],
-                           [f"up to date: inputs unchanged (input hash {digest[:12]}); --force rebuilds"],
-                           sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()), up_to_date=True)
+        return BuildResult(
+            out,
+            manifest["triples_asserted"],
+            manifest.get("claims", 0),
+            manifest["triples_inferred"],
+            manifest["reasoner"],
+            manifest["consistent"],
+            manifest["conforms"],
+            [f"up to date: inputs unchanged (input hash {digest[:12]}); --force rebuilds"],
+            sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()),
+            up_to_date=True,
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -137,11 +137,11 @@ def materialise(ontology: Graph, asserted: Graph, inferred: Graph) -> Graph:
         if str(s).startswith(RES):
             for triple in schema.consequences(s, p, o):
                 new.add(triple)
-    for p in schema.transitive:
-        for s in set(both.subjects(p, None)):
-            for o in both.transitive_objects(s, p):
-                if o != s and isinstance(o, URIRef):
-                    new.add((s, p, o))
+    for prop in schema.transitive:
+        for subject in set(both.subjects(prop, None)):
+            for value in both.transitive_objects(subject, prop):
+                if value != subject and isinstance(value, URIRef):
+                    new.add((subject, prop, value))
     return new - asserted
 
 
@@ -165,12 +165,16 @@ class _PropertySchema:
         superprops: dict[URIRef, set[URIRef]] = {}
         for p in set(ontology.subjects(RDFS.subPropertyOf, None)):
             if isinstance(p, URIRef):
-                superprops[p] = {q for q in ontology.transitive_objects(p, RDFS.subPropertyOf)
-                                 if isinstance(q, URIRef) and q != p}
-        return cls(_superclasses(ontology), inverse,
-                   {p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)},
-                   {p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)},
-                   superprops)
+                superprops[p] = {
+                    q for q in ontology.transitive_objects(p, RDFS.subPropertyOf) if isinstance(q, URIRef) and q != p
+                }
+        return cls(
+            _superclasses(ontology),
+            inverse,
+            {p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty) if isinstance(p, URIRef)},
+            {p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty) if isinstance(p, URIRef)},
+            superprops,
+        )
 
     def consequences(self, s: Node, p: Node, o: Node) -> Iterator[tuple[Node, Node, Node]]:
         """The triples that one triple about a resource entails: superclass types, inverses,
@@ -244,15 +248,15 @@ def _types_with_reasons(ontology: Graph, data: Graph) -> dict[URIRef, dict[URIRe
     """Every class each individual belongs to, asserted or forced by a domain or range, and why."""
     supers = _superclasses(ontology)
     types: dict[URIRef, dict[URIRef, str]] = {}
-    for s, o in data.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and isinstance(o, URIRef):
-            for cls in supers.get(o, {o}):
-                types.setdefault(s, {}).setdefault(cls, f"asserted as {local_name(o)}")
-    for p, kind in ((RDFS.domain, 0), (RDFS.range, 2)):
-        for prop, cls in ontology.subject_objects(p):
+    for individual, asserted in data.subject_objects(RDF.type):
+        if isinstance(individual, URIRef) and isinstance(asserted, URIRef):
+            for sup in supers.get(asserted, {asserted}):
+                types.setdefault(individual, {}).setdefault(sup, f"asserted as {local_name(asserted)}")
+    for axiom, kind in ((RDFS.domain, 0), (RDFS.range, 2)):
+        for prop, cls in ontology.subject_objects(axiom):
             if not isinstance(cls, URIRef) or not isinstance(prop, URIRef):
                 continue
-            why = f"{'subject' if kind == 0 else 'object'} of {local_name(prop)} (whose {local_name(p)} is {local_name(cls)})"
+            why = f"{'subject' if kind == 0 else 'object'} of {local_name(prop)} (whose {local_name(axiom)} is {local_name(cls)})"
             for triple in data.triples((None, prop, None)):
                 node = triple[kind]
                 if isinstance(node, URIRef):

@@ -66,7 +66,7 @@ def trig(dataset: Dataset) -> bytes:
     graphs: dict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
     default = dataset.default_graph.identifier
     for s, p, o, g in dataset.quads((None, None, None, None)):
-        name = g.identifier if isinstance(g, Graph) else g
+        name: Node | None = g.identifier if isinstance(g, Graph) else g
         graphs[name if name is not None else default].append((s, p, o))
     lines = _header() + _block(graphs.pop(default, []), manager, "")
     for name in sorted(graphs, key=str):

@@ -24,8 +24,14 @@ class ValidationResult:
     check_failures: dict[str, list[str]] = field(default_factory=dict)
 
 
-def validate(ontology: Graph, dataset: Dataset, *, inferred: Graph | None = None,
-             shapes: Path | None = None, union: Graph | None = None) -> ValidationResult:
+def validate(
+    ontology: Graph,
+    dataset: Dataset,
+    *,
+    inferred: Graph | None = None,
+    shapes: Path | None = None,
+    union: Graph | None = None,
+) -> ValidationResult:
     """Validate the union of *dataset* against the SHACL shapes, and run the quality checks.
 
     With *inferred* (the reasoner's materialised triples, superclasses included) the shapes
@@ -61,8 +67,11 @@ def run_checks(dataset: Dataset, ontology: Graph) -> dict[str, list[str]]:
 
     store = ox.Store()
     store.load(dataset.serialize(format="nquads").encode("utf-8"), ox.RdfFormat.N_QUADS)
-    store.load(ontology.serialize(format="nt").encode("utf-8"), ox.RdfFormat.N_TRIPLES,
-               to_graph=ox.NamedNode("urn:kg:ontology"))
+    store.load(
+        ontology.serialize(format="nt").encode("utf-8"),
+        ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode("urn:kg:ontology"),
+    )
     failures: dict[str, list[str]] = {}
     for path in sorted((queries_dir() / "checks").glob("*-violation.rq")):
         rows = [" ".join(str(v) for v in sol) for sol in store.query(path.read_text(encoding="utf-8"))]  # type: ignore[union-attr]

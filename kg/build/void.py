@@ -42,9 +42,17 @@ def _about(g: Graph, ontology: Graph, version: str) -> None:
     for t in (VOID.Dataset, DCAT.Dataset):
         g.add((d, RDF.type, t))
     g.add((d, DCTERMS.title, Literal("Mexico-Japan talent migration knowledge graph", lang="en")))
-    g.add((d, DCTERMS.description, Literal(
-        "Entities, relations, figures and citations of one paper on qualified migration between Mexico and Japan "
-        "(Problemas del Desarrollo 48(190), 2017), each claim with its evidence span in the paper.", lang="en")))
+    g.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "Entities, relations, figures and citations of one paper on qualified migration between Mexico and Japan "
+                "(Problemas del Desarrollo 48(190), 2017), each claim with its evidence span in the paper.",
+                lang="en",
+            ),
+        )
+    )
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, DCTERMS.source, RES["mendez-2017"]))
     g.add((d, OWL.versionInfo, Literal(version)))
@@ -75,7 +83,7 @@ def _statistics(g: Graph, union: Graph) -> None:
     mx = str(MX._NS)
     for cls, count in sorted(classes.items(), key=lambda kv: str(kv[0])):
         if str(cls).startswith(mx):
-            part = RES[f"void/class/{str(cls)[len(mx):]}"]
+            part = RES[f"void/class/{str(cls)[len(mx) :]}"]
             g.add((d, VOID.classPartition, part))
             g.add((part, VOID["class"], cls))
             g.add((part, VOID.entities, _count(count)))
@@ -106,7 +114,11 @@ def _linksets(g: Graph, union: Graph) -> None:
 
 
 def _distributions(g: Graph) -> None:
-    for name, media in (("data.ttl", "text/turtle"), ("data.trig", "application/trig"), ("ontology.ttl", "text/turtle")):
+    for name, media in (
+        ("data.ttl", "text/turtle"),
+        ("data.trig", "application/trig"),
+        ("ontology.ttl", "text/turtle"),
+    ):
         dist = RES[f"distribution/{name}"]
         g.add((DATASET, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))

@@ -23,10 +23,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console(markup=False)  # tables and reports print data: never read it as markup
+err = Console(stderr=True, emoji=False)  # messages quote data: never read :codes: as emoji
+out = Console(markup=False, emoji=False, highlight=False)  # tables and reports print data: never markup or emoji
 
-GraphOpt = Annotated[Path, typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`.")]
+GraphOpt = Annotated[
+    Path,
+    typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`."),
+]
 
 
 def _version(value: bool) -> None:
@@ -37,7 +40,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
 ) -> None:
     """Entry point; see the commands below."""
 

@@ -15,12 +15,23 @@ from kg.errors import KgError
 
 @app.command(rich_help_panel="Build and check")
 def build(
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path("build"),
-    paper: Annotated[Path | None, typer.Option(help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
-    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path(
+        "build"
+    ),
+    paper: Annotated[
+        Path | None,
+        typer.Option(
+            help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER)."
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")
+    ] = None,
     reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
     viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when OUT is up to date with the inputs.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when OUT is up to date with the inputs.")
+    ] = False,
 ) -> None:
     """Build the graph: curated facts + paper index → RDF, reasoning, SHACL, outputs.
 
@@ -33,8 +44,15 @@ def build(
 
     try:
         with err.status("building…") as status:
-            result = run_build(out_dir, data=data, paper=paper, reasoner=reasoner, viz=viz, force=force,
-                               progress=lambda step: status.update(f"{step}…"))
+            result = run_build(
+                out_dir,
+                data=data,
+                paper=paper,
+                reasoner=reasoner,
+                viz=viz,
+                force=force,
+                progress=lambda step: status.update(f"{step}…"),
+            )
     except KgError as exc:
         fail(exc)
     if result.up_to_date:
@@ -71,9 +89,15 @@ def validate(
 
 @app.command(rich_help_panel="Build and check")
 def extract(
-    paper: Annotated[Path | None, typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")] = None,
-    data: Annotated[Path | None, typer.Option(help="Directory of curated YAML files; the index is written there.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")] = False,
+    paper: Annotated[
+        Path | None, typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Directory of curated YAML files; the index is written there.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")
+    ] = False,
 ) -> None:
     """Regenerate loaders/data/paper_index.json from the paper: sections, paragraphs, in-text
     citations and entity mentions, as offsets (no text).
@@ -99,7 +123,9 @@ def extract(
 def corpus(
     graph: GraphOpt = Path("build"),
     copies: Annotated[int, typer.Option("--copies", "-n", help="How many copies of the paper's graph.")] = 10,
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path("corpus"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output graph directory (replaced atomically).")] = Path(
+        "corpus"
+    ),
 ) -> None:
     """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
 
@@ -116,7 +142,11 @@ def corpus(
     err.print(result.summary(), highlight=False)
 
 
-@app.command(rich_help_panel="Build and check", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, add_help_option=False)
+@app.command(
+    rich_help_panel="Build and check",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
 def bench(ctx: typer.Context) -> None:
     """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
 
@@ -134,7 +164,9 @@ def bench(ctx: typer.Context) -> None:
 
 @app.command(rich_help_panel="Build and check")
 def docs(
-    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write ontology.html into.")] = Path("build/docs"),
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Directory to write ontology.html into.")] = Path(
+        "build/docs"
+    ),
 ) -> None:
     """Write the ontology's HTML documentation, generated from its labels, definitions, domains
     and ranges (works offline; `kg build` also writes it to OUT/docs/ontology.html).
@@ -155,8 +187,12 @@ def docs(
 @app.command(rich_help_panel="Build and check")
 def export(
     graph: GraphOpt = Path("build"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonld (compact, with ontology/context.jsonld and schema.org terms).")] = "jsonld",
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonld (compact, with ontology/context.jsonld and schema.org terms).")
+    ] = "jsonld",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).")
+    ] = None,
 ) -> None:
     """Export the graph as JSON-LD that schema.org consumers understand (schema:name,
     schema:sameAs, schema:description... next to our own terms).

@@ -15,10 +15,15 @@ from kg.errors import KgError
 @app.command(rich_help_panel="Explore")
 def viz(
     graph: GraphOpt = Path("build"),
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The HTML page to write (default: GRAPH/graph.html).")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The HTML page to write (default: GRAPH/graph.html).")
+    ] = None,
     focus: Annotated[str | None, typer.Option(help="Draw only the neighbourhood of this entity (label or id).")] = None,
     depth: Annotated[int, typer.Option(help="With --focus: how many relations away to go.")] = 2,
-    classes: Annotated[list[str] | None, typer.Option("--classes", help="Only these classes (repeat or comma-separate), e.g. company,place.")] = None,
+    classes: Annotated[
+        list[str] | None,
+        typer.Option("--classes", help="Only these classes (repeat or comma-separate), e.g. company,place."),
+    ] = None,
     gexf: Annotated[Path | None, typer.Option(help="Also write the projection as GEXF for Gephi.")] = None,
     graphml: Annotated[Path | None, typer.Option(help="Also write the projection as GraphML.")] = None,
 ) -> None:
@@ -45,7 +50,9 @@ def viz(
 def analyze(
     graph: GraphOpt = Path("build"),
     top: Annotated[int, typer.Option(help="Rows per table.")] = 10,
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Turtle file for the results (default: GRAPH/analytics.ttl).")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Turtle file for the results (default: GRAPH/analytics.ttl).")
+    ] = None,
 ) -> None:
     """Centralities (degree, betweenness, PageRank) and communities (Louvain, fixed seed) of the
     graph's entities; prints tables and writes the results as RDF with the algorithms as provenance.
@@ -101,8 +108,11 @@ def path(
         err.print(f"no path between {a!r} and {b!r}: they are not connected in the projection", highlight=False)
         raise typer.Exit(1)
     for number, steps in enumerate(paths, start=1):
-        out.print(f"path {number} ({len(steps)} step{'s' if len(steps) != 1 else ''}): {name[steps[0].source]}",
-                  highlight=False, markup=False)
+        out.print(
+            f"path {number} ({len(steps)} step{'s' if len(steps) != 1 else ''}): {name[steps[0].source]}",
+            highlight=False,
+            markup=False,
+        )
         for step in steps:
             for s, label, o, evidence in step.relations:
                 where = "; ".join(ev.text() for ev in evidence) or "no evidence span"
@@ -113,10 +123,16 @@ def path(
 
 @app.command(rich_help_panel="Explore")
 def explain(
-    entity: Annotated[str, typer.Argument(help="An id (ntt-docomo), a res: name, an IRI, or an English label (\"NTT Docomo\").")],
+    entity: Annotated[
+        str, typer.Argument(help='An id (ntt-docomo), a res: name, an IRI, or an English label ("NTT Docomo").')
+    ],
     graph: GraphOpt = Path("build"),
-    paper: Annotated[Path | None, typer.Option(help="The paper's text, to quote each span (default: ../shared/paper/ when present).")] = None,
-    quote: Annotated[bool, typer.Option(help="Quote the paper's words at each span (read from your copy of the paper at run time).")] = True,
+    paper: Annotated[
+        Path | None, typer.Option(help="The paper's text, to quote each span (default: ../shared/paper/ when present).")
+    ] = None,
+    quote: Annotated[
+        bool, typer.Option(help="Quote the paper's words at each span (read from your copy of the paper at run time).")
+    ] = True,
 ) -> None:
     """Print every fact about an entity, with the section and character span of the paper behind it.
 

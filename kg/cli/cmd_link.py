@@ -15,9 +15,17 @@ from kg.errors import KgError
 
 @app.command(rich_help_panel="Serve and share")
 def push(
-    endpoint: Annotated[str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")],
+    endpoint: Annotated[
+        str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")
+    ],
     graph: GraphOpt = Path("build"),
-    graph_store: Annotated[bool, typer.Option("--graph-store", help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.")] = False,
+    graph_store: Annotated[
+        bool,
+        typer.Option(
+            "--graph-store",
+            help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.",
+        ),
+    ] = False,
     batch: Annotated[int, typer.Option(help="Triples per INSERT DATA request.")] = 5000,
 ) -> None:
     """Load the graph into an external SPARQL store (Oxigraph server, Fuseki, GraphDB, Virtuoso…),
@@ -37,13 +45,27 @@ def push(
 
 @app.command(rich_help_panel="Serve and share")
 def link(
-    with_file: Annotated[Path, typer.Option("--with", help="The other dataset: an RDF file (.ttl .nt .nq .trig .rdf .jsonld), e.g. another paper's graph or a Wikidata extract.")],
+    with_file: Annotated[
+        Path,
+        typer.Option(
+            "--with",
+            help="The other dataset: an RDF file (.ttl .nt .nq .trig .rdf .jsonld), e.g. another paper's graph or a Wikidata extract.",
+        ),
+    ],
     graph: GraphOpt = Path("build"),
-    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write the proposals as SSSOM TSV here (default: print them).")] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the proposals as SSSOM TSV here (default: print them).")
+    ] = None,
     threshold: Annotated[float, typer.Option(help="Lowest label similarity (0-1) for a label-based proposal.")] = 0.9,
-    merge: Annotated[bool, typer.Option("--merge", help="Add the links of --accept to a graph file instead of proposing.")] = False,
-    accept: Annotated[Path | None, typer.Option(help="With --merge: the reviewed SSSOM file whose rows are accepted.")] = None,
-    into: Annotated[Path | None, typer.Option(help="With --merge: the Turtle file to add the links to (default: GRAPH/links.ttl).")] = None,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Add the links of --accept to a graph file instead of proposing.")
+    ] = False,
+    accept: Annotated[
+        Path | None, typer.Option(help="With --merge: the reviewed SSSOM file whose rows are accepted.")
+    ] = None,
+    into: Annotated[
+        Path | None, typer.Option(help="With --merge: the Turtle file to add the links to (default: GRAPH/links.ttl).")
+    ] = None,
 ) -> None:
     """Propose links between the graph and another dataset: shared identifiers (Wikidata, ROR,
     DOI, ORCID, GeoNames) first, then labels (rapidfuzz, guarded by class family), as SSSOM.
@@ -74,4 +96,7 @@ def link(
     else:
         out_file.write_text(text, encoding="utf-8")
     by_id = sum(1 for p in proposals if p.justification == "semapv:MappingChaining")
-    err.print(f"{len(proposals)} proposal(s): {by_id} by shared identifier, {len(proposals) - by_id} by label", highlight=False)
+    err.print(
+        f"{len(proposals)} proposal(s): {by_id} by shared identifier, {len(proposals) - by_id} by label",
+        highlight=False,
+    )

@@ -14,9 +14,19 @@ from kg.errors import KgError
 
 @app.command(rich_help_panel="Ask")
 def query(
-    sparql: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file, or a competency question's name (see `kg questions`).")],
+    sparql: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY", help="SPARQL text, a .rq file, or a competency question's name (see `kg questions`)."
+        ),
+    ],
     graph: GraphOpt = Path("build"),
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld).")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table, csv, tsv, json or xml (CONSTRUCT/DESCRIBE: turtle, ntriples, jsonld)."
+        ),
+    ] = "table",
     endpoint: Annotated[str | None, typer.Option(help="Query a remote SPARQL endpoint URL instead of --graph.")] = None,
 ) -> None:
     """Run a SPARQL query on the graph and print the answer.
@@ -52,6 +62,7 @@ def stats(graph: GraphOpt = Path("build")) -> None:
 
     Example:  kg stats --graph build
     """
+    from kg.paths import read_query
     from kg.sparql.results import short
     from kg.sparql.store import GraphStore
 
@@ -59,12 +70,12 @@ def stats(graph: GraphOpt = Path("build")) -> None:
         store = GraphStore.open(graph)
     except KgError as exc:
         fail(exc)
-    for title, sparql in (
-        ("instances per class", "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"),
-        ("triples per property", "SELECT ?property (COUNT(*) AS ?n) WHERE { ?s ?property ?o } GROUP BY ?property ORDER BY DESC(?n) ?property"),
+    for title, name in (
+        ("instances per class", "instances-per-class"),
+        ("triples per property", "triples-per-property"),
     ):
         table = Table(title.split(" per ")[1], "count", title=title)
-        for sol in store.query(sparql):
+        for sol in store.query(read_query(f"reports/{name}")):
             table.add_row(short(sol[0]), sol[1].value)
         out.print(table)
     out.print(f"{len(store)} quads in {graph}")

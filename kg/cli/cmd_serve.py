@@ -14,7 +14,9 @@ from kg.errors import KgError
 @app.command(rich_help_panel="Serve and share")
 def serve(
     graph: GraphOpt = Path("build"),
-    host: Annotated[str, typer.Option(help="Address to bind; 127.0.0.1 keeps the endpoint on this machine.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 127.0.0.1 keeps the endpoint on this machine.")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (HTTP 503).")] = 5.0,
     cors: Annotated[str | None, typer.Option(help="Allow this browser origin to query (CORS); off by default.")] = None,
@@ -35,11 +37,16 @@ def serve(
 
     if workers < 1 or timeout <= 0 or max_body < 1 or max_result < 1:
         fail(UsageError("--workers, --timeout, --max-body and --max-result must be positive"))
-    settings = Settings(graph, timeout=timeout, workers=workers, max_body_bytes=max_body,
-                        max_result_bytes=max_result, cors_origin=cors)
+    settings = Settings(
+        graph, timeout=timeout, workers=workers, max_body_bytes=max_body, max_result_bytes=max_result, cors_origin=cors
+    )
     try:
         graph_files(graph)
-        err.print(f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops", highlight=False, soft_wrap=True)
+        err.print(
+            f"serving {graph} at http://{host}:{port}/ (SPARQL at /sparql); Ctrl+C stops",
+            highlight=False,
+            soft_wrap=True,
+        )
         run_server(settings, host=host, port=port)
     except KgError as exc:
         fail(exc)

@@ -39,7 +39,9 @@ def print_result(result: Any, fmt: str) -> None:
 
     if isinstance(result, ox.QueryTriples):
         if fmt not in GRAPH_FORMATS and fmt != "table":
-            raise UsageError(f"--format {fmt!r}: a CONSTRUCT or DESCRIBE answer is written as turtle, ntriples or jsonld")
+            raise UsageError(
+                f"--format {fmt!r}: a CONSTRUCT or DESCRIBE answer is written as turtle, ntriples or jsonld"
+            )
         sys.stdout.buffer.write(serialize(result, "turtle" if fmt == "table" else fmt))
         return
     if fmt != "table":
@@ -50,7 +52,7 @@ def print_result(result: Any, fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    out, err = Console(markup=False), Console(stderr=True)
+    out, err = Console(markup=False, emoji=False, highlight=False), Console(stderr=True, emoji=False)
     if isinstance(result, ox.QueryBoolean):
         out.print("yes" if bool(result) else "no")
         return

@@ -43,12 +43,26 @@ if TYPE_CHECKING:
 #: The algorithms, with the parameters they are run with (recorded as provenance).
 ALGORITHMS: dict[str, dict[str, Any]] = {
     "degree": {"function": "networkx.degree_centrality", "view": "undirected simple graph"},
-    "betweenness": {"function": "networkx.betweenness_centrality", "view": "undirected simple graph",
-                    "normalized": True, "endpoints": False},
-    "pagerank": {"function": "networkx.pagerank", "view": "directed simple graph", "alpha": 0.85,
-                 "tol": 1e-10, "max_iter": 1000},
-    "louvain": {"function": "networkx.community.louvain_communities", "view": "undirected simple graph",
-                "seed": 42, "resolution": 1.0, "threshold": 1e-7},
+    "betweenness": {
+        "function": "networkx.betweenness_centrality",
+        "view": "undirected simple graph",
+        "normalized": True,
+        "endpoints": False,
+    },
+    "pagerank": {
+        "function": "networkx.pagerank",
+        "view": "directed simple graph",
+        "alpha": 0.85,
+        "tol": 1e-10,
+        "max_iter": 1000,
+    },
+    "louvain": {
+        "function": "networkx.community.louvain_communities",
+        "view": "undirected simple graph",
+        "seed": 42,
+        "resolution": 1.0,
+        "threshold": 1e-7,
+    },
 }
 MEASURES = ("degree", "betweenness", "pagerank")
 DECIMALS = 6
@@ -108,8 +122,9 @@ def communities(graph: nx.MultiDiGraph) -> list[list[str]]:
     if graph.number_of_nodes() == 0:
         return []
     p = ALGORITHMS["louvain"]
-    found = nx.community.louvain_communities(_undirected(graph), seed=p["seed"], resolution=p["resolution"],
-                                             threshold=p["threshold"])
+    found = nx.community.louvain_communities(
+        _undirected(graph), seed=p["seed"], resolution=p["resolution"], threshold=p["threshold"]
+    )
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
 
 

@@ -39,7 +39,7 @@ def _exists(store: GraphStore, iri: str) -> bool:
         node = ox.NamedNode(iri)
     except ValueError:
         return False
-    return bool(store.query("ASK { ?s ?p ?o }", {"s": node}))
+    return bool(store.query(read_query("reports/exists"), {"s": node}))
 
 
 def explain(store: GraphStore, name: str) -> tuple[str, list[Fact]]:
@@ -62,16 +62,18 @@ def explain(store: GraphStore, name: str) -> tuple[str, list[Fact]]:
         other = row["other"]
         value = row.get("otherLabel") or (curie(other) if str(other).startswith("http") else str(other))
         section = row.get("section")
-        facts.append(Fact(
-            direction=row["direction"],
-            property=curie(row["property"]),
-            value=str(value),
-            start=row.get("start"),
-            end=row.get("end"),
-            section=str(section).rsplit("section-", 1)[-1] if section else None,
-            method=curie(row["method"]).split(":", 1)[-1],
-            source=row.get("source"),
-        ))
+        facts.append(
+            Fact(
+                direction=row["direction"],
+                property=curie(row["property"]),
+                value=str(value),
+                start=row.get("start"),
+                end=row.get("end"),
+                section=str(section).rsplit("section-", 1)[-1] if section else None,
+                method=curie(row["method"]).split(":", 1)[-1],
+                source=row.get("source"),
+            )
+        )
     return iri, facts
 
 

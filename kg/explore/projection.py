@@ -75,9 +75,22 @@ if TYPE_CHECKING:
 
 #: The ontology classes whose instances (and their subclasses' instances) are nodes, in legend order.
 ENTITY_ROOTS: tuple[URIRef, ...] = (
-    MX.Person, MX.Company, MX.Institution, MX.Organization, MX.Place, MX.PopulationGroup,
-    MX.Law, MX.ResidenceStatus, MX.Programme, MX.MigrationChannel, MX.MigrationFlow,
-    MX.Event, MX.Factor, MX.Concept, MX.Sector, MX.CitedWork,
+    MX.Person,
+    MX.Company,
+    MX.Institution,
+    MX.Organization,
+    MX.Place,
+    MX.PopulationGroup,
+    MX.Law,
+    MX.ResidenceStatus,
+    MX.Programme,
+    MX.MigrationChannel,
+    MX.MigrationFlow,
+    MX.Event,
+    MX.Factor,
+    MX.Concept,
+    MX.Sector,
+    MX.CitedWork,
 )
 
 #: Predicates outside the ontology namespace that also make edges between entities.
@@ -154,9 +167,13 @@ class Projection:
 
         graph = nx.MultiDiGraph()
         for iri, e in self.entities.items():
-            graph.add_node(iri, label=e.label, cls=e.cls, cls_label=e.cls_label, group=e.group, group_label=e.group_label)
+            graph.add_node(
+                iri, label=e.label, cls=e.cls, cls_label=e.cls_label, group=e.group, group_label=e.group_label
+            )
         for r in self.relations:
-            graph.add_edge(r.source, r.target, key=r.predicate, predicate=r.predicate, label=r.label, evidence=r.evidence)
+            graph.add_edge(
+                r.source, r.target, key=r.predicate, predicate=r.predicate, label=r.label, evidence=r.evidence
+            )
         return graph
 
     def subset(self, keep: set[str]) -> Projection:
@@ -289,8 +306,15 @@ def _entities(store: GraphStore, names: Names) -> dict[str, Entity]:
         best = sorted(classes[iri], key=lambda c: (-schema.depth[c], c))[0]
         group = schema.groups[best]
         label = names.display(iri) if iri in names else local_name(iri)
-        entities[iri] = Entity(iri, label, best, class_label(best), group, class_label(group),
-                               alt_labels=sorted({text for text, _ in names.alternatives.get(iri, [])}))
+        entities[iri] = Entity(
+            iri,
+            label,
+            best,
+            class_label(best),
+            group,
+            class_label(group),
+            alt_labels=sorted({text for text, _ in names.alternatives.get(iri, [])}),
+        )
     return entities
 
 
@@ -303,8 +327,9 @@ def _claim_evidence(store: GraphStore) -> dict[str, list[Evidence]]:
     return evidence_of
 
 
-def _attach_evidence_and_figures(store: GraphStore, entities: dict[str, Entity],
-                                 evidence_of: dict[str, list[Evidence]]) -> None:
+def _attach_evidence_and_figures(
+    store: GraphStore, entities: dict[str, Entity], evidence_of: dict[str, list[Evidence]]
+) -> None:
     for row in store.rows(read_query("projection/entity-claims")):
         if (entity := entities.get(row["entity"])) is not None:
             entity.evidence.extend(evidence_of.get(row["claim"], []))
@@ -316,7 +341,9 @@ def _attach_evidence_and_figures(store: GraphStore, entities: dict[str, Entity],
         entity.figures = sorted(set(entity.figures))
 
 
-def _relations(store: GraphStore, entities: dict[str, Entity], evidence_of: dict[str, list[Evidence]]) -> list[Relation]:
+def _relations(
+    store: GraphStore, entities: dict[str, Entity], evidence_of: dict[str, list[Evidence]]
+) -> list[Relation]:
     """Object relations between two entities, asserted in claims (or flat, for a graph without claims)."""
     links = store.rows(read_query("projection/asserted-links"))
     if not links and not store.rows(read_query("projection/has-named-graphs")):
@@ -348,5 +375,6 @@ def find_entity(projection: Projection, name: str) -> str:
     for iri, entity in projection.entities.items():
         if all(text != entity.label for text, _ in names.labels.get(iri, [])):
             names.labels[iri].append((entity.label, "en"))
-    return names.resolve(name, within=projection.entities, what="entity",
-                         describe=lambda iri: projection.entities[iri].cls_label)
+    return names.resolve(
+        name, within=projection.entities, what="entity", describe=lambda iri: projection.entities[iri].cls_label
+    )

@@ -38,8 +38,22 @@ VIS_VERSION = "vis-9.1.2"
 
 #: One calm colour per legend group (the roots of :data:`kg.explore.projection.ENTITY_ROOTS`).
 PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#e15759", "#9c755f",
-    "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#bab0ac", "#17becf", "#79706e",
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#e15759",
+    "#9c755f",
+    "#86bcb6",
+    "#d37295",
+    "#a0cbe8",
+    "#ffbe7d",
+    "#8cd17d",
+    "#bab0ac",
+    "#17becf",
+    "#79706e",
 )
 
 #: vis-network options: a fixed seed and a bounded stabilisation, then the page turns physics off.
@@ -48,21 +62,31 @@ OPTIONS: dict[str, Any] = {
     "physics": {
         "enabled": True,
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01, "springLength": 110,
-                             "springConstant": 0.06, "avoidOverlap": 0.4},
+        "forceAtlas2Based": {
+            "gravitationalConstant": -60,
+            "centralGravity": 0.01,
+            "springLength": 110,
+            "springConstant": 0.06,
+            "avoidOverlap": 0.4,
+        },
         "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
         "minVelocity": 0.75,
     },
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
     "nodes": {"shape": "dot", "borderWidth": 1, "font": {"size": 13, "face": "system-ui, sans-serif", "color": "#222"}},
-    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "color": {"color": "#b8bcc4", "highlight": "#555"},
-              "font": {"size": 10, "color": "#666", "strokeWidth": 3, "align": "middle"}, "width": 1,
-              "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3}},
+    "edges": {
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "color": {"color": "#b8bcc4", "highlight": "#555"},
+        "font": {"size": 10, "color": "#666", "strokeWidth": 3, "align": "middle"},
+        "width": 1,
+        "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
+    },
 }
 
 
-def select(projection: Projection, *, focus: str | None = None, depth: int = 2,
-           classes: list[str] | None = None) -> Projection:
+def select(
+    projection: Projection, *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None
+) -> Projection:
     """The part of *projection* to draw: entities of *classes* only (legend group or class
     names, case-insensitive), then those within *depth* relations of *focus* (a name or id).
 
@@ -78,14 +102,38 @@ def select(projection: Projection, *, focus: str | None = None, depth: int = 2,
         raise UsageError(f"--depth {depth}: give 0 or more")
     if classes:
         wanted = {c.strip().casefold().removeprefix("mx:") for c in classes for c in c.split(",") if c.strip()}
-        known = {n for e in projection.entities.values()
-                 for n in (e.cls_label.casefold(), e.group_label.casefold(), local_name(e.cls).casefold(), local_name(e.group).casefold())}
+        known = {
+            n
+            for e in projection.entities.values()
+            for n in (
+                e.cls_label.casefold(),
+                e.group_label.casefold(),
+                local_name(e.cls).casefold(),
+                local_name(e.group).casefold(),
+            )
+        }
         unknown = sorted(w for w in wanted if w not in known)
         if unknown:
-            choices = ", ".join(sorted({e.group_label for e in projection.entities.values()} | {e.cls_label for e in projection.entities.values()}))
-            raise UsageError(f"--classes: no entity of class {', '.join(unknown)} in this graph; choose from: {choices}")
-        keep = {iri for iri, e in projection.entities.items()
-                if {e.cls_label.casefold(), e.group_label.casefold(), local_name(e.cls).casefold(), local_name(e.group).casefold()} & wanted}
+            choices = ", ".join(
+                sorted(
+                    {e.group_label for e in projection.entities.values()}
+                    | {e.cls_label for e in projection.entities.values()}
+                )
+            )
+            raise UsageError(
+                f"--classes: no entity of class {', '.join(unknown)} in this graph; choose from: {choices}"
+            )
+        keep = {
+            iri
+            for iri, e in projection.entities.items()
+            if {
+                e.cls_label.casefold(),
+                e.group_label.casefold(),
+                local_name(e.cls).casefold(),
+                local_name(e.group).casefold(),
+            }
+            & wanted
+        }
         projection = projection.subset(keep)
     if focus is not None:
         centre = find_entity(projection, focus)
@@ -98,8 +146,14 @@ def _colours() -> dict[str, str]:
     return {str(root): PALETTE[i % len(PALETTE)] for i, root in enumerate(ENTITY_ROOTS)}
 
 
-def network(graph: Projection | GraphStore | Path | str, *, focus: str | None = None, depth: int = 2,
-            classes: list[str] | None = None, title: str = "Mexico–Japan talent migration") -> Network:
+def network(
+    graph: Projection | GraphStore | Path | str,
+    *,
+    focus: str | None = None,
+    depth: int = 2,
+    classes: list[str] | None = None,
+    title: str = "Mexico–Japan talent migration",
+) -> Network:
     """A ``pyvis.network.Network`` of the graph, set up with the project's offline template.
 
     In a notebook: ``from IPython.display import HTML; HTML(page_html(network("build")))``;
@@ -117,20 +171,33 @@ def network(graph: Projection | GraphStore | Path | str, *, focus: str | None = 
 
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     _use_template(net)
-    net.options = OPTIONS  # type: ignore[assignment]
+    net.options = OPTIONS
     for iri, e in projection.entities.items():
         pr = scores["pagerank"].get(iri, 0.0)
         net.add_node(
-            iri, label=e.label, color=colours.get(e.group, "#999999"), size=round(8 + 24 * math.sqrt(pr / top), 2),
-            cls=e.cls_label, group_label=e.group_label, group_iri=e.group, alt=e.alt_labels,
-            evidence=[ev.text() for ev in e.evidence], figures=e.figures,
+            iri,
+            label=e.label,
+            color=colours.get(e.group, "#999999"),
+            size=round(8 + 24 * math.sqrt(pr / top), 2),
+            cls=e.cls_label,
+            group_label=e.group_label,
+            group_iri=e.group,
+            alt=e.alt_labels,
+            evidence=[ev.text() for ev in e.evidence],
+            figures=e.figures,
             scores={m: scores[m].get(iri, 0.0) for m in ("degree", "betweenness", "pagerank")},
         )
     for r in projection.relations:
-        net.add_edge(r.source, r.target, label=r.label, predicate=r.predicate, evidence=[ev.text() for ev in r.evidence])
-    net.kg_legend = [  # type: ignore[attr-defined]
-        {"group": str(root), "label": class_label(str(root)), "color": colours[str(root)],
-         "count": sum(1 for e in projection.entities.values() if e.group == str(root))}
+        net.add_edge(
+            r.source, r.target, label=r.label, predicate=r.predicate, evidence=[ev.text() for ev in r.evidence]
+        )
+    net.kg_legend = [
+        {
+            "group": str(root),
+            "label": class_label(str(root)),
+            "color": colours[str(root)],
+            "count": sum(1 for e in projection.entities.values() if e.group == str(root)),
+        }
         for root in ENTITY_ROOTS
     ]
     return net
@@ -144,8 +211,10 @@ def _use_template(net: Network) -> None:
     theirs = Path(pyvis.__file__).parent / "templates"
     if not (theirs / "lib" / VIS_VERSION / "vis-network.min.js").is_file():
         raise UsageError(f"pyvis at {theirs} does not ship lib/{VIS_VERSION}: install pyvis>=0.3.2")
-    net.templateEnv = Environment(loader=ChoiceLoader([FileSystemLoader(str(ours)), FileSystemLoader(str(theirs))]),
-                                  autoescape=select_autoescape(default=True, default_for_string=True))
+    net.templateEnv = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(ours)), FileSystemLoader(str(theirs))]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     net.path = TEMPLATE
     net.template = net.templateEnv.get_template(TEMPLATE)
 
@@ -155,13 +224,19 @@ def page_html(net: Network) -> str:
     nodes, edges, heading, _height, _width, options = net.get_network_data()
     legend = getattr(net, "kg_legend", [])
     return net.templateEnv.get_template(TEMPLATE).render(
-        nodes=nodes, edges=edges, heading=heading, options=options, legend=legend, vis=VIS_VERSION,
+        nodes=nodes,
+        edges=edges,
+        heading=heading,
+        options=options,
+        legend=legend,
+        vis=VIS_VERSION,
         ontology=ontology_file().name,
     )
 
 
-def write_page(graph_dir: Path, out_file: Path, *, focus: str | None = None, depth: int = 2,
-               classes: list[str] | None = None) -> int:
+def write_page(
+    graph_dir: Path, out_file: Path, *, focus: str | None = None, depth: int = 2, classes: list[str] | None = None
+) -> int:
     """Write the graph page of the graph in *graph_dir* to *out_file*; return the number of nodes.
 
     The file is written atomically (a temporary file, then a rename), byte-stable for the same

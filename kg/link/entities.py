@@ -23,36 +23,99 @@ N = NAMESPACES
 RDFS, SKOS, OWL, SCHEMA, FOAF = N["rdfs"], N["skos"], N["owl"], N["schema"], N["foaf"]
 WD, MX, BIBO = N["wd"], N["mx"], N["bibo"]
 
-LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name", SCHEMA_HTTP + "name",
-                    SCHEMA + "alternateName", SCHEMA_HTTP + "alternateName", FOAF + "name")
+LABEL_PROPERTIES = (
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    SCHEMA + "name",
+    SCHEMA_HTTP + "name",
+    SCHEMA + "alternateName",
+    SCHEMA_HTTP + "alternateName",
+    FOAF + "name",
+)
 SAME_PROPERTIES = (SKOS + "exactMatch", OWL + "sameAs", SCHEMA + "sameAs", SCHEMA_HTTP + "sameAs")
-NAME_PROPERTIES = {FOAF + "familyName": "family", SCHEMA + "familyName": "family",
-                   FOAF + "givenName": "given", SCHEMA + "givenName": "given"}
+NAME_PROPERTIES = {
+    FOAF + "familyName": "family",
+    SCHEMA + "familyName": "family",
+    FOAF + "givenName": "given",
+    SCHEMA + "givenName": "given",
+}
 #: Class families of well-known types; ours come from the ontology's class tree.
 FAMILIES: dict[str, str] = {
-    FOAF + "Person": "person", SCHEMA + "Person": "person", WD + "Q5": "person",
-    SCHEMA + "Organization": "organization", SCHEMA + "Corporation": "organization", FOAF + "Organization": "organization",
-    N["org"] + "Organization": "organization", SCHEMA + "CollegeOrUniversity": "organization",
-    SCHEMA + "EducationalOrganization": "organization", SCHEMA + "GovernmentOrganization": "organization",
-    SCHEMA + "ResearchOrganization": "organization", WD + "Q43229": "organization", WD + "Q4830453": "organization",
-    WD + "Q3918": "organization", WD + "Q891723": "organization", WD + "Q6881511": "organization",
-    SCHEMA + "Country": "place:country", WD + "Q6256": "place:country", WD + "Q3624078": "place:country",
-    SCHEMA + "City": "place:city", WD + "Q515": "place:city", WD + "Q1549591": "place:city",
-    SCHEMA + "AdministrativeArea": "place:region", SCHEMA + "State": "place:region", WD + "Q50337": "place:region",
-    WD + "Q82794": "place:region", SCHEMA + "Continent": "place:continent", WD + "Q5107": "place:continent",
+    FOAF + "Person": "person",
+    SCHEMA + "Person": "person",
+    WD + "Q5": "person",
+    SCHEMA + "Organization": "organization",
+    SCHEMA + "Corporation": "organization",
+    FOAF + "Organization": "organization",
+    N["org"] + "Organization": "organization",
+    SCHEMA + "CollegeOrUniversity": "organization",
+    SCHEMA + "EducationalOrganization": "organization",
+    SCHEMA + "GovernmentOrganization": "organization",
+    SCHEMA + "ResearchOrganization": "organization",
+    WD + "Q43229": "organization",
+    WD + "Q4830453": "organization",
+    WD + "Q3918": "organization",
+    WD + "Q891723": "organization",
+    WD + "Q6881511": "organization",
+    SCHEMA + "Country": "place:country",
+    WD + "Q6256": "place:country",
+    WD + "Q3624078": "place:country",
+    SCHEMA + "City": "place:city",
+    WD + "Q515": "place:city",
+    WD + "Q1549591": "place:city",
+    SCHEMA + "AdministrativeArea": "place:region",
+    SCHEMA + "State": "place:region",
+    WD + "Q50337": "place:region",
+    WD + "Q82794": "place:region",
+    SCHEMA + "Continent": "place:continent",
+    WD + "Q5107": "place:continent",
     SCHEMA + "Place": "place",
-    SCHEMA + "CreativeWork": "work", SCHEMA + "Book": "work", SCHEMA + "ScholarlyArticle": "work", BIBO + "Document": "work",
-    BIBO + "Book": "work", BIBO + "AcademicArticle": "work", WD + "Q13442814": "work", WD + "Q571": "work",
-    SCHEMA + "Event": "event", SCHEMA + "Legislation": "law", WD + "Q7748": "law",
+    SCHEMA + "CreativeWork": "work",
+    SCHEMA + "Book": "work",
+    SCHEMA + "ScholarlyArticle": "work",
+    BIBO + "Document": "work",
+    BIBO + "Book": "work",
+    BIBO + "AcademicArticle": "work",
+    WD + "Q13442814": "work",
+    WD + "Q571": "work",
+    SCHEMA + "Event": "event",
+    SCHEMA + "Legislation": "law",
+    WD + "Q7748": "law",
 }
 _OUR_ROOTS = (  # most specific first
-    ("Person", "person"), ("Organization", "organization"), ("Country", "place:country"), ("City", "place:city"),
-    ("Continent", "place:continent"), ("Region", "place:region"), ("Place", "place"), ("CitedWork", "work"),
-    ("Paper", "work"), ("Law", "law"), ("Event", "event"),
+    ("Person", "person"),
+    ("Organization", "organization"),
+    ("Country", "place:country"),
+    ("City", "place:city"),
+    ("Continent", "place:continent"),
+    ("Region", "place:region"),
+    ("Place", "place"),
+    ("CitedWork", "work"),
+    ("Paper", "work"),
+    ("Law", "law"),
+    ("Event", "event"),
 )
 _SKIP_OUR_CLASSES = {"Claim", "TextSpan", "Section", "Paragraph", "Citation", "Discrepancy", "Observation", "Float"}
-_SUFFIXES = {"co", "corp", "corporation", "inc", "ltd", "limited", "kabushiki", "kaisha", "kk", "sa", "de", "cv", "the",
-             "company", "group"}
+_SUFFIXES = {
+    "co",
+    "corp",
+    "corporation",
+    "inc",
+    "ltd",
+    "limited",
+    "kabushiki",
+    "kaisha",
+    "kk",
+    "sa",
+    "de",
+    "cv",
+    "the",
+    "company",
+    "group",
+}
+
+
 @dataclass
 class Entity:
     """What the matcher knows of one resource."""
@@ -101,7 +164,7 @@ def our_families(ontology_path: Path | None = None) -> dict[str, str]:
         if not str(cls).startswith(MX):
             continue
         supers = {str(c) for c in onto.transitive_objects(cls, R.subClassOf)}
-        if str(cls)[len(MX):] in _SKIP_OUR_CLASSES:
+        if str(cls)[len(MX) :] in _SKIP_OUR_CLASSES:
             continue
         for root, family in _OUR_ROOTS:
             if MX + root in supers:
@@ -111,7 +174,7 @@ def our_families(ontology_path: Path | None = None) -> dict[str, str]:
 
 
 def _values(store: GraphStore, query: str, prop: str) -> list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]]:
-    return [(row[0], row[1]) for row in store.query(read_query(query), {"p": ox.NamedNode(prop)})]  # type: ignore[union-attr]
+    return [(row[0], row[1]) for row in store.query(read_query(query), {"p": ox.NamedNode(prop)})]
 
 
 def collect(store: GraphStore, families: dict[str, str], *, ours: bool) -> dict[str, Entity]:
@@ -124,7 +187,7 @@ def collect(store: GraphStore, families: dict[str, str], *, ours: bool) -> dict[
             return None
         return found.setdefault(node.value, Entity(node.value))
 
-    for s, t in store.query(read_query("link/types")):  # type: ignore[union-attr]
+    for s, t in store.query(read_query("link/types")):
         if (e := get(s)) is not None:
             e.types.add(t.value)
     for prop in LABEL_PROPERTIES:

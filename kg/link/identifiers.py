@@ -12,10 +12,20 @@ SCHEMA_HTTP = "http://schema.org/"  # schema.org's older scheme, still common in
 
 #: Identifier literal properties and the scheme of their values (None: guess from the value).
 ID_LITERALS: dict[str, str | None] = {
-    N["wdt"] + "P1566": "geonames", N["wdt"] + "P6782": "ror", N["wdt"] + "P356": "doi", N["wdt"] + "P496": "orcid",
-    N["wdt"] + "P297": "iso3166", N["wdt"] + "P300": "iso3166", N["wdt"] + "P212": "isbn", N["wdt"] + "P957": "isbn",
-    N["mx"] + "iso3166Code": "iso3166", N["bibo"] + "doi": "doi", N["prism"] + "doi": "doi",
-    N["dcterms"] + "identifier": None, N["schema"] + "identifier": None, SCHEMA_HTTP + "identifier": None,
+    N["wdt"] + "P1566": "geonames",
+    N["wdt"] + "P6782": "ror",
+    N["wdt"] + "P356": "doi",
+    N["wdt"] + "P496": "orcid",
+    N["wdt"] + "P297": "iso3166",
+    N["wdt"] + "P300": "iso3166",
+    N["wdt"] + "P212": "isbn",
+    N["wdt"] + "P957": "isbn",
+    N["mx"] + "iso3166Code": "iso3166",
+    N["bibo"] + "doi": "doi",
+    N["prism"] + "doi": "doi",
+    N["dcterms"] + "identifier": None,
+    N["schema"] + "identifier": None,
+    SCHEMA_HTTP + "identifier": None,
 }
 #: IRI forms of identifiers: (regex, scheme).
 _ID_IRIS = (
@@ -31,6 +41,8 @@ _ID_LITERALS = (
     (re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$", re.I), "doi"),
     (re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$"), "orcid"),
 )
+
+
 def identifier_of_iri(iri: str) -> tuple[str, str] | None:
     """The (scheme, value) of an identifier IRI, or None.
 

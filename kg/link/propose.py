@@ -123,9 +123,19 @@ def by_identifier(ours: dict[str, Entity], theirs: dict[str, Entity]) -> list[Pr
                 hits[our_iri].append(ident)
         for our_iri, shared in sorted(hits.items()):
             what = ", ".join("an earlier link" if s == "iri" else f"{s} {v}" for s, v in sorted(shared))
-            out.append(Proposal(our_iri, ours[our_iri].label, SKOS + "exactMatch", their_iri, t.label,
-                                "semapv:MappingChaining", round(1.0 / len(hits), 3), "shared identifier",
-                                f"both carry {what}"))
+            out.append(
+                Proposal(
+                    our_iri,
+                    ours[our_iri].label,
+                    SKOS + "exactMatch",
+                    their_iri,
+                    t.label,
+                    "semapv:MappingChaining",
+                    round(1.0 / len(hits), 3),
+                    "shared identifier",
+                    f"both carry {what}",
+                )
+            )
     return out
 
 
@@ -148,10 +158,17 @@ def by_label(ours: dict[str, Entity], t: Entity, threshold: float) -> Proposal |
         return None  # ambiguous: two of ours fit equally well
     score, our_iri = scored[0]
     o = ours[our_iri]
-    return Proposal(our_iri, o.label, SKOS + "closeMatch", t.iri, t.label,
-                    "semapv:LexicalMatching" if score == 1.0 else "semapv:LexicalSimilarityThresholdMatching",
-                    round(score, 3), "rapidfuzz token_sort_ratio on normalised labels",
-                    f"label match within class family {o.family}")
+    return Proposal(
+        our_iri,
+        o.label,
+        SKOS + "closeMatch",
+        t.iri,
+        t.label,
+        "semapv:LexicalMatching" if score == 1.0 else "semapv:LexicalSimilarityThresholdMatching",
+        round(score, 3),
+        "rapidfuzz token_sort_ratio on normalised labels",
+        f"label match within class family {o.family}",
+    )
 
 
 def link(graph_dir: Path, other: Path, threshold: float = 0.9) -> list[Proposal]:

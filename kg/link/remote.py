@@ -109,8 +109,10 @@ def text_table(results: dict[str, Any]) -> str:
     names = results["head"]["vars"]
     rows = [[_short(b.get(n)) for n in names] for b in results["results"]["bindings"]]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join(lines) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
 
@@ -150,7 +152,7 @@ def _batches(quads: list[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
     has_bnodes = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
     step = len(quads) if has_bnodes else size
     for start in range(0, len(quads), max(step, 1)):
-        yield quads[start:start + step]
+        yield quads[start : start + step]
 
 
 def push(endpoint_url: str, graph_dir: Path, graph_store: bool = False, batch: int = 5000) -> PushReport:
@@ -176,8 +178,11 @@ def push(endpoint_url: str, graph_dir: Path, graph_store: bool = False, batch: i
             continue
         for chunk in _batches(quads, batch):
             body = _triples_text(chunk)
-            update = f"INSERT DATA {{\n{body}}}" if isinstance(name, ox.DefaultGraph) else \
-                f"INSERT DATA {{ GRAPH {name} {{\n{body}}} }}"
+            update = (
+                f"INSERT DATA {{\n{body}}}"
+                if isinstance(name, ox.DefaultGraph)
+                else f"INSERT DATA {{ GRAPH {name} {{\n{body}}} }}"
+            )
             wrapper = _wrapper(endpoint_url)
             wrapper.setRequestMethod(POSTDIRECTLY)
             wrapper.setQuery(update)
@@ -189,10 +194,14 @@ def push(endpoint_url: str, graph_dir: Path, graph_store: bool = False, batch: i
 def _graph_store_post(url: str, name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, body: bytes) -> None:
     if isinstance(name, ox.BlankNode):
         raise RemoteStoreError(f"{url}: the Graph Store Protocol cannot name a blank-node graph {name}")
-    target = url + ("&" if "?" in url else "?") + (
-        "default" if isinstance(name, ox.DefaultGraph) else "graph=" + quote(name.value, safe=""))
-    request = urllib.request.Request(target, data=body, method="POST",
-                                     headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT})
+    target = (
+        url
+        + ("&" if "?" in url else "?")
+        + ("default" if isinstance(name, ox.DefaultGraph) else "graph=" + quote(name.value, safe=""))
+    )
+    request = urllib.request.Request(
+        target, data=body, method="POST", headers={"Content-Type": "application/n-triples", "User-Agent": USER_AGENT}
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             response.read()

@@ -54,19 +54,46 @@ def to_sssom(proposals: list[Proposal], other: Path, threshold: float, date: str
     for n, ns in enumerate(extra, start=1):
         prefixes[f"other{n}"] = ns
     date = date or datetime.date.today().isoformat()
-    head = ["# curie_map:"] + [f"#   {k}: {v}" for k, v in sorted(prefixes.items())] + [
-        f"# mapping_set_id: urn:kg:link:{other.name}",
-        f"# mapping_set_description: Links proposed by kg link between the graph and {other.name} (threshold {threshold}); review before merging.",
-        "# license: https://creativecommons.org/licenses/by/4.0/",
-        f"# mapping_date: {date}",
+    head = (
+        ["# curie_map:"]
+        + [f"#   {k}: {v}" for k, v in sorted(prefixes.items())]
+        + [
+            f"# mapping_set_id: urn:kg:link:{other.name}",
+            f"# mapping_set_description: Links proposed by kg link between the graph and {other.name} (threshold {threshold}); review before merging.",
+            "# license: https://creativecommons.org/licenses/by/4.0/",
+            f"# mapping_date: {date}",
+        ]
+    )
+    columns = [
+        "subject_id",
+        "subject_label",
+        "predicate_id",
+        "object_id",
+        "object_label",
+        "mapping_justification",
+        "confidence",
+        "author_id",
+        "mapping_date",
+        "similarity_score",
+        "similarity_measure",
+        "comment",
     ]
-    columns = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
-               "confidence", "author_id", "mapping_date", "similarity_score", "similarity_measure", "comment"]
     lines = head + ["\t".join(columns)]
     for p in proposals:
-        cells = [_curie_of(p.subject, prefixes), p.subject_label, _curie_of(p.predicate, prefixes), _curie_of(p.object, prefixes),
-                 p.object_label, p.justification, f"{p.confidence:g}", "res:agent/kg-link", date,
-                 f"{p.confidence:g}", p.measure, p.comment]
+        cells = [
+            _curie_of(p.subject, prefixes),
+            p.subject_label,
+            _curie_of(p.predicate, prefixes),
+            _curie_of(p.object, prefixes),
+            p.object_label,
+            p.justification,
+            f"{p.confidence:g}",
+            "res:agent/kg-link",
+            date,
+            f"{p.confidence:g}",
+            p.measure,
+            p.comment,
+        ]
         lines.append("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells))
     return "\n".join(lines) + "\n"
 
@@ -95,8 +122,6 @@ def merge(accept: Path, into: Path) -> int:
     bind_prefixes(graph)
     write_bytes(into, graph.serialize(format="turtle", encoding="utf-8"))
     return len(graph) - before
-
-
 
 
 def _curie_of(iri: str, prefixes: dict[str, str]) -> str:

@@ -49,8 +49,16 @@ _GRAPH_TYPES = {
     "application/xml": "xml",
 }
 _ALIASES = {
-    "n3": "turtle", "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld",
-    "rdf": "xml", "rdfxml": "xml", "rdf+xml": "xml", "sparql-results+json": "json", "sparql-results+xml": "xml",
+    "n3": "turtle",
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "json-ld": "jsonld",
+    "rdf": "xml",
+    "rdfxml": "xml",
+    "rdf+xml": "xml",
+    "sparql-results+json": "json",
+    "sparql-results+xml": "xml",
 }
 
 
@@ -98,6 +106,8 @@ def choose(graph: bool, accept: str | None, fmt: str | None) -> Format:
             return table[types[media]]
         if media in ("*/*", "application/*", "text/*"):
             return table[default]
-    raise EndpointError(406, f"none of the accepted types ({accept}) is available; "
-                        f"this query answers in {', '.join(f.media_type.split(';')[0] for f in table.values())}")
-
+    raise EndpointError(
+        406,
+        f"none of the accepted types ({accept}) is available; "
+        f"this query answers in {', '.join(f.media_type.split(';')[0] for f in table.values())}",
+    )

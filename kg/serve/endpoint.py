@@ -25,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError
@@ -40,8 +40,10 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 #: The most protocol parameters a request may carry (URL and form together); more is refused (400).
 MAX_PARAMS = 100
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 @dataclass
@@ -61,7 +63,7 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
 
     >>> app = create_app(Settings(Path("build")))
     >>> sorted(r.path for r in app.routes)[:3]
-    ['/', '/graph', '/resource/{path:path}']
+    ['/', '/find', '/graph']
     """
     if pool is None:
         pool = WorkerPool(settings.graph_dir, size=settings.workers, max_result_bytes=settings.max_result_bytes)
@@ -69,7 +71,7 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
     page_lock = asyncio.Lock()
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+    async def lifespan(app: Starlette):
         await asyncio.to_thread(pool.start)
         try:
             yield
@@ -82,8 +84,9 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
         try:
             params = await _protocol_params(request, settings.max_body_bytes)
             if not params:
-                return Response(pages.service_description(str(request.url_for("sparql"))),
-                                media_type="text/turtle; charset=utf-8")
+                return Response(
+                    pages.service_description(str(request.url_for("sparql"))), media_type="text/turtle; charset=utf-8"
+                )
             job = _query_job(params, request)
             check_safe(job["query"])
             media_type, body = await pool.run(("query", job), settings.timeout)
@@ -112,6 +115,18 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
         if not body.strip():
             return PlainTextResponse(f"no facts about <{iri}> in this graph\n", status_code=404)
         return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+
+    async def find(request: Request) -> Response:
+        name = request.query_params.get("name", "").strip()
+        if not name:
+            return _html(pages.find_page("", "Type a name, an id or an IRI."), status=400)
+        try:
+            found = await pool.run(("find", {"name": name[:500]}), settings.timeout)
+        except EndpointError as exc:
+            return _error(exc)
+        if "iri" in found:
+            return RedirectResponse(pages.href(found["iri"]), status_code=303)
+        return _html(pages.find_page(name, found["error"], found["suggestions"]), status=404)
 
     async def graph(request: Request) -> Response:
         path = settings.graph_dir / "graph.html"
@@ -143,13 +158,20 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
 
     middleware = []
     if settings.cors_origin:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=[settings.cors_origin],
-                                     allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=[settings.cors_origin],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+            )
+        )
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/resource/{path:path}", resource, methods=["GET"]),
         Route("/graph", graph, methods=["GET"]),
+        Route("/find", find, methods=["GET"]),
         Route("/static/{name}", static, methods=["GET"]),
         Route("/vendor/{name}", vendor, methods=["GET"]),
     ]
@@ -262,8 +284,9 @@ def _html(text: str, status: int = 200) -> HTMLResponse:
 
 def _packaged(resource: Any) -> Response:
     media = {"js": "text/javascript", "css": "text/css"}.get(resource.name.rsplit(".", 1)[-1], "text/plain")
-    return Response(resource.read_bytes(), media_type=f"{media}; charset=utf-8",
-                    headers={"Cache-Control": "max-age=3600"})
+    return Response(
+        resource.read_bytes(), media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+    )
 
 
 def _generate_graph_page(graph_dir: Path) -> Path | str:
@@ -271,8 +294,10 @@ def _generate_graph_page(graph_dir: Path) -> Path | str:
     try:
         from kg.explore.visualize import write_page  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        return (f"no graph page: {graph_dir / 'graph.html'} is absent and this installation cannot draw one "
-                "(kg.explore.visualize is missing); run `kg build` with the graph page enabled\n")
+        return (
+            f"no graph page: {graph_dir / 'graph.html'} is absent and this installation cannot draw one "
+            "(kg.explore.visualize is missing); run `kg build` with the graph page enabled\n"
+        )
     out = Path(tempfile.mkdtemp(prefix="kg-graph-")) / "graph.html"
     try:
         write_page(graph_dir, out)

@@ -14,8 +14,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError
+from kg.errors import EndpointError, UnknownEntity
 from kg.paths import read_query
+from kg.resolve import Names, names_of
 from kg.serve import conneg
 from kg.sparql.guard import scan
 from kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
@@ -30,6 +31,7 @@ class Context:
 
     store: ox.Store
     max_result_bytes: int
+    names: Names | None = None  # read on the first `find`, then kept
 
     @classmethod
     def load(cls, graph_dir: Path, max_result_bytes: int) -> Context:
@@ -64,14 +66,28 @@ class _TooLarge(Exception):
 
 
 def run(context: Context, kind: str, payload: dict[str, Any]) -> Any:
-    """Dispatch a job by *kind*: ``query``, ``resource`` or ``count``."""
+    """Dispatch a job by *kind*: ``query``, ``resource``, ``find`` or ``count``."""
     if kind == "query":
         return run_query(context, **payload)
     if kind == "resource":
         return resource(context, **payload)
     if kind == "count":
         return len(context.store)
+    if kind == "find":
+        return find(context, **payload)
     raise EndpointError(500, f"unknown job {kind!r}")
+
+
+def find(context: Context, name: str) -> dict[str, Any]:
+    """The IRI of the entity called *name* (:mod:`kg.resolve`), or the resolver's message."""
+    store = GraphStore(context.store)
+    if context.names is None:
+        context.names = names_of(store)
+    try:
+        return {"iri": context.names.resolve(name)}
+    except UnknownEntity as exc:
+        suggestions = [(iri, context.names.display(iri)) for iri in context.names.suggest(name)]
+        return {"error": str(exc), "suggestions": suggestions}
 
 
 def check_safe(sparql: str, store: ox.Store | None = None, base_iri: str | None = None) -> None:
@@ -87,8 +103,11 @@ def check_safe(sparql: str, store: ox.Store | None = None, base_iri: str | None 
     if store is not None:
         for graph in found.from_graphs:
             if not _in_store(store, graph):
-                raise EndpointError(400, f"refused: FROM <{graph}> names no graph in this store "
-                                         "(the endpoint never loads graphs from the web)")
+                raise EndpointError(
+                    400,
+                    f"refused: FROM <{graph}> names no graph in this store "
+                    "(the endpoint never loads graphs from the web)",
+                )
 
 
 def _in_store(store: ox.Store, graph: str) -> bool:
@@ -112,8 +131,9 @@ def run_query(
     check_safe(query, store, base_iri)
     for graph in (default_graphs or []) + (named_graphs or []):
         if not _in_store(store, graph):
-            raise EndpointError(400, f"refused: graph <{graph}> is not in this store "
-                                     "(the endpoint never loads graphs from the web)")
+            raise EndpointError(
+                400, f"refused: graph <{graph}> is not in this store (the endpoint never loads graphs from the web)"
+            )
     options: dict[str, Any] = {"base_iri": base_iri}
     if default_graphs or named_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
@@ -155,15 +175,16 @@ def _evaluation_error(*args: Any) -> None:
 
 
 def _serialize(result: Any, chosen: conneg.Format, cap: int) -> bytes:
-    buffer = _CappedBuffer(cap)
+    buffer: Any = _CappedBuffer(cap)  # a file-like object that pyoxigraph writes into
     try:
         if isinstance(result, ox.QueryTriples):
             ox.serialize(result, buffer, GRAPH_FORMATS[chosen.name])
         else:
             result.serialize(buffer, RESULT_FORMATS[chosen.name])
     except _TooLarge:
-        raise EndpointError(507, f"the answer is larger than this endpoint's cap of {cap:,} bytes: "
-                                 "add a LIMIT or narrow the query") from None
+        raise EndpointError(
+            507, f"the answer is larger than this endpoint's cap of {cap:,} bytes: add a LIMIT or narrow the query"
+        ) from None
     except (OSError, ValueError) as exc:
         raise EndpointError(500, f"cannot write the answer as {chosen.name}: {exc}") from None
     return buffer.getvalue()
@@ -172,12 +193,14 @@ def _serialize(result: Any, chosen: conneg.Format, cap: int) -> bytes:
 def resource(context: Context, iri: str, fmt: str | None = None) -> Any:
     """The facts of one resource: rows of ``resource-facts.rq``, or the graph in *fmt* as bytes."""
     node = ox.NamedNode(iri)
-    subs = {ox.Variable("s"): node}
+    subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {ox.Variable("s"): node}
     if fmt is not None:
         triples = context.store.query(read_query("serve/resource-graph"), substitutions=subs)
         return _serialize(triples, conneg.GRAPHS[fmt], context.max_result_bytes)
     rows = []
-    for solution in context.store.query(read_query("serve/resource-facts"), substitutions=subs):
+    solutions = context.store.query(read_query("serve/resource-facts"), substitutions=subs)
+    assert isinstance(solutions, ox.QuerySolutions)
+    for solution in solutions:
         rows.append({name: _plain(solution[name]) for name in _FACT_VARS if solution[name] is not None})
     return rows
 

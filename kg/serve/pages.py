@@ -23,7 +23,8 @@ _LAYOUT = """<!doctype html>
 <link rel="stylesheet" href="/static/style.css">{head}
 </head><body>
 <header><a class="brand" href="/">Mexico–Japan talent migration · knowledge graph</a>
-<nav><a href="/">Query</a><a href="/graph">Graph</a><a href="/sparql">Service description</a></nav></header>
+<nav><a href="/">Query</a><a href="/graph">Graph</a><a href="/sparql">Service description</a>
+<form class="find" action="/find" method="get" role="search"><input name="name" placeholder="Find an entity (name, id)" aria-label="Find an entity"></form></nav></header>
 <main>{body}</main>
 </body></html>
 """
@@ -86,8 +87,13 @@ def query_page() -> str:
     return _layout("SPARQL · Mexico–Japan talent migration", body, head)
 
 
-def _href(iri: str) -> str:
-    return "/resource/" + iri[len(str(RES)):] if iri.startswith(str(RES)) else iri
+def href(iri: str) -> str:
+    """Where the endpoint shows *iri*: its resource page for ours, the IRI itself otherwise.
+
+    >>> href("https://w3id.org/mxjp-talent/resource/japan")
+    '/resource/japan'
+    """
+    return "/resource/" + iri[len(str(RES)) :] if iri.startswith(str(RES)) else iri
 
 
 def _term(term: dict[str, str] | None, label: dict[str, str] | None = None) -> str:
@@ -95,7 +101,7 @@ def _term(term: dict[str, str] | None, label: dict[str, str] | None = None) -> s
         return ""
     if term["type"] == "uri":
         text = label["value"] if label else curie(term["value"])
-        return f'<a href="{escape(_href(term["value"]))}" title="{escape(term["value"])}">{escape(text)}</a>'
+        return f'<a href="{escape(href(term["value"]))}" title="{escape(term["value"])}">{escape(text)}</a>'
     if term["type"] == "bnode":
         return f"<span class=bnode>_:{escape(term['value'])}</span>"
     lang = f' <span class="lang">@{escape(term["lang"])}</span>' if term.get("lang") else ""
@@ -111,8 +117,11 @@ def resource_page(iri: str, rows: list[dict[str, dict[str, str]]]) -> str:
     >>> "&lt;script&gt;" in resource_page("https://w3id.org/mxjp-talent/resource/x", [row])
     True
     """
-    labels = [r["o"]["value"] for r in rows if r["direction"]["value"] == "out"
-              and r["p"]["value"].endswith("#label") and r["o"]["type"] == "literal"]
+    labels = [
+        r["o"]["value"]
+        for r in rows
+        if r["direction"]["value"] == "out" and r["p"]["value"].endswith("#label") and r["o"]["type"] == "literal"
+    ]
     title = labels[0] if labels else curie(iri)
     sections = []
     for direction, heading in (("out", "Facts"), ("in", "Mentioned by")):
@@ -120,8 +129,9 @@ def resource_page(iri: str, rows: list[dict[str, dict[str, str]]]) -> str:
         for r in (r for r in rows if r["direction"]["value"] == direction):
             evidence = ""
             if "start" in r and "end" in r:
-                evidence = (f'<span class="span">characters {escape(r["start"]["value"])}–'
-                            f'{escape(r["end"]["value"])}</span>')
+                evidence = (
+                    f'<span class="span">characters {escape(r["start"]["value"])}–{escape(r["end"]["value"])}</span>'
+                )
             trs.append(
                 "<tr>"
                 f"<td>{_term(r['p'])}</td><td>{_term(r['o'], r.get('label'))}</td>"
@@ -135,11 +145,27 @@ def resource_page(iri: str, rows: list[dict[str, dict[str, str]]]) -> str:
                 f"<th>{'value' if direction == 'out' else 'subject'}</th><th>claim</th><th>evidence</th>"
                 "<th>section</th><th>method</th></tr></thead><tbody>" + "\n".join(trs) + "</tbody></table>"
             )
-    alternates = ('<p class="alt">Also as <a href="?format=turtle">Turtle</a> · '
-                  '<a href="?format=jsonld">JSON-LD</a> · <a href="?format=ntriples">N-Triples</a></p>')
-    body = (f"<h1>{escape(title)}</h1><p class='iri'><code>{escape(iri)}</code></p>{alternates}"
-            + "".join(sections))
+    alternates = (
+        '<p class="alt">Also as <a href="?format=turtle">Turtle</a> · '
+        '<a href="?format=jsonld">JSON-LD</a> · <a href="?format=ntriples">N-Triples</a></p>'
+    )
+    body = f"<h1>{escape(title)}</h1><p class='iri'><code>{escape(iri)}</code></p>{alternates}" + "".join(sections)
     return _layout(title, body)
+
+
+def find_page(name: str, message: str, suggestions: list[tuple[str, str]] | None = None) -> str:
+    """The answer to a ``/find`` that did not lead to one entity: the resolver's message and its
+    suggestions as links.
+
+    >>> "/resource/japan" in find_page("Japon", "no entity", [("https://w3id.org/mxjp-talent/resource/japan", "Japan")])
+    True
+    """
+    items = "".join(
+        f'<li><a href="{escape(href(iri))}">{escape(label)}</a> <code>{escape(curie(iri))}</code></li>'
+        for iri, label in suggestions or []
+    )
+    listed = f"<p>Closest names:</p><ul>{items}</ul>" if items else ""
+    return _layout("Find", f"<h1>Find {escape(name)}</h1><p>{escape(message)}</p>{listed}")
 
 
 def not_found(iri: str) -> str:
@@ -154,9 +180,19 @@ def service_description(endpoint: str) -> str:
     True
     """
     iri = endpoint.replace(">", "%3E")
-    formats = " ,\n        ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in (
-        "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-        "Turtle", "N-Triples", "JSON-LD", "RDF_XML"))
+    formats = " ,\n        ".join(
+        f"<http://www.w3.org/ns/formats/{f}>"
+        for f in (
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+            "RDF_XML",
+        )
+    )
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 

@@ -107,7 +107,9 @@ class WorkerPool:
         try:
             worker = await asyncio.wait_for(idle.get(), timeout)
         except TimeoutError:
-            raise EndpointError(TIMEOUT_STATUS, f"every query worker stayed busy for {timeout:g} s; try again") from None
+            raise EndpointError(
+                TIMEOUT_STATUS, f"every query worker stayed busy for {timeout:g} s; try again"
+            ) from None
         try:
             worker.conn.send(job)
             remaining = max(0.0, deadline - time.monotonic())

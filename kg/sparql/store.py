@@ -37,7 +37,9 @@ def graph_files(directory: Path) -> list[Path]:
     entries = sorted(p for p in directory.iterdir() if p.suffix in FORMATS)
     for entry in entries:
         if not entry.is_file():
-            raise GraphDirError(f"{entry}: not a regular file (a directory or a broken link where an RDF file should be)")
+            raise GraphDirError(
+                f"{entry}: not a regular file (a directory or a broken link where an RDF file should be)"
+            )
     files = entries
     stems = {p.stem for p in files if p.suffix == ".trig"}
     files = [p for p in files if not (p.suffix == ".ttl" and p.stem in stems)]
@@ -69,7 +71,9 @@ def _check_manifest(directory: Path) -> None:
         except OSError as exc:
             raise GraphDirError(f"{path}: cannot read: {exc.strerror}") from None
         if actual != digest:
-            raise GraphDirError(f"{path}: differs from the checksum in {manifest} (truncated or changed since the build)")
+            raise GraphDirError(
+                f"{path}: differs from the checksum in {manifest} (truncated or changed since the build)"
+            )
 
 
 @dataclass
