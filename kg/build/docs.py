@@ -78,17 +78,30 @@ def ontology_html(ontology: Graph) -> str:
     return "\n".join(out) + "\n"
 
 
+#: What the page shows of the ontology (the first six) and of each term (the rest), in order.
+_ROWS = (
+    ("Version IRI", OWL.versionIRI),
+    ("Version", OWL.versionInfo),
+    ("Licence", DCTERMS.license),
+    ("Creator", DCTERMS.creator),
+    ("Preferred prefix", VANN.preferredNamespacePrefix),
+    ("Namespace", VANN.preferredNamespaceUri),
+    ("Types", RDF.type),
+    ("Subclass of", RDFS.subClassOf),
+    ("Subproperty of", RDFS.subPropertyOf),
+    ("Domain", RDFS.domain),
+    ("Range", RDFS.range),
+    ("Inverse of", OWL.inverseOf),
+    ("Disjoint with", OWL.disjointWith),
+    ("In scheme", SKOS.inScheme),
+)
+_ONTOLOGY_ROWS, _TERM_ROWS = _ROWS[:6], _ROWS[6:]
+
+
 def _header(ontology: Graph, onto_iri: URIRef) -> list[str]:
     """The ontology's metadata table and description."""
     rows = [("IRI", _ref(onto_iri))]
-    for label, prop in (
-        ("Version IRI", OWL.versionIRI),
-        ("Version", OWL.versionInfo),
-        ("Licence", DCTERMS.license),
-        ("Creator", DCTERMS.creator),
-        ("Preferred prefix", VANN.preferredNamespacePrefix),
-        ("Namespace", VANN.preferredNamespaceUri),
-    ):
+    for label, prop in _ONTOLOGY_ROWS:
         for value in sorted(ontology.objects(onto_iri, prop), key=str):
             rows.append((label, _ref(value) if isinstance(value, URIRef) else _e(value)))
     out = ["<table>" + "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows) + "</table>"]
@@ -128,16 +141,7 @@ def _term_html(graph: Graph, term: URIRef) -> str:
         rows.append(("Labels", ", ".join(f"{_e(lab)} <small>({_e(lab.language or '')})</small>" for lab in labels)))
     for text in _literals(graph, term, SKOS.definition):
         rows.append(("Definition", _e(text)))
-    for name, prop in (
-        ("Types", RDF.type),
-        ("Subclass of", RDFS.subClassOf),
-        ("Subproperty of", RDFS.subPropertyOf),
-        ("Domain", RDFS.domain),
-        ("Range", RDFS.range),
-        ("Inverse of", OWL.inverseOf),
-        ("Disjoint with", OWL.disjointWith),
-        ("In scheme", SKOS.inScheme),
-    ):
+    for name, prop in _TERM_ROWS:
         values = sorted((v for v in graph.objects(term, prop) if isinstance(v, URIRef)), key=str)
         if values:
             rows.append((name, ", ".join(_ref(v) for v in values)))

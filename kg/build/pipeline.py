@@ -31,12 +31,12 @@ class BuildResult:
     """What a build produced and found."""
 
     out: Path
-    triples: int
-    claims: int
-    inferred: int
     reasoner: str
     consistent: bool
     conforms: bool
+    triples: int = 0  # asserted
+    claims: int = 0
+    inferred: int = 0
     notes: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     up_to_date: bool = False
@@ -155,14 +155,14 @@ def build(
     claims = len({c for c in dataset.graphs() if c.identifier != dataset.default_graph.identifier})
     return BuildResult(
         out,
-        len(union),
-        claims,
-        len(reasoning.inferred),
         reasoning.reasoner,
         reasoning.consistent,
         validation.conforms,
-        notes,
-        files,
+        triples=len(union),
+        claims=claims,
+        inferred=len(reasoning.inferred),
+        notes=notes,
+        files=files,
     )
 
 
@@ -209,14 +209,14 @@ def _up_to_date(out: Path, digest: str, *, viz: bool) -> BuildResult | None:
                 return None
         return BuildResult(
             out,
-            manifest["triples_asserted"],
-            manifest.get("claims", 0),
-            manifest["triples_inferred"],
             manifest["reasoner"],
             manifest["consistent"],
             manifest["conforms"],
-            [f"up to date: inputs unchanged (input hash {digest[:12]}); --force rebuilds"],
-            sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()),
+            triples=manifest["triples_asserted"],
+            claims=manifest.get("claims", 0),
+            inferred=manifest["triples_inferred"],
+            notes=[f"up to date: inputs unchanged (input hash {digest[:12]}); --force rebuilds"],
+            files=sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()),
             up_to_date=True,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -26,6 +27,16 @@ app = typer.Typer(
 err = Console(stderr=True, emoji=False)  # messages quote data: never read :codes: as emoji
 out = Console(markup=False, emoji=False, highlight=False)  # tables and reports print data: never markup or emoji
 
+PaperOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--paper",
+        help="The paper's text, to check and quote evidence spans (default: $KG_PAPER, or ../shared/paper/ when present).",
+    ),
+]
+DataOpt = Annotated[
+    Path | None, typer.Option("--data", help="Directory of curated YAML files (default: the shipped loaders/data).")
+]
 GraphOpt = Annotated[
     Path,
     typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`."),
@@ -51,3 +62,16 @@ def fail(exc: KgError) -> NoReturn:
     """Print *exc* as one line on standard error and exit with its code."""
     err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
+
+
+def emit(text: str, out_file: Path | None) -> None:
+    """Write *text* to standard output, or to *out_file* in one step (no partial file on failure)."""
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    from kg.atomic import write_text
+
+    try:
+        write_text(out_file, text)
+    except OSError as exc:
+        fail(KgError(f"{out_file}: cannot write: {exc.strerror or exc}"))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from kg.cli.app import GraphOpt, app, err, fail, out
+from kg.cli.app import DataOpt, GraphOpt, PaperOpt, app, emit, err, fail, out
 from kg.errors import KgError
 
 
@@ -18,15 +17,8 @@ def build(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output directory (replaced atomically).")] = Path(
         "build"
     ),
-    paper: Annotated[
-        Path | None,
-        typer.Option(
-            help="The paper's text, to check evidence spans (default: ../shared/paper/ when present, or $KG_PAPER)."
-        ),
-    ] = None,
-    data: Annotated[
-        Path | None, typer.Option(help="Directory of curated YAML files (default: the shipped loaders/data).")
-    ] = None,
+    paper: PaperOpt = None,
+    data: DataOpt = None,
     reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto (HermiT when Java is installed).")] = "auto",
     viz: Annotated[bool, typer.Option(help="Also write the interactive graph page graph.html.")] = True,
     force: Annotated[
@@ -89,12 +81,8 @@ def validate(
 
 @app.command(rich_help_panel="Build and check")
 def extract(
-    paper: Annotated[
-        Path | None, typer.Option(help="The paper's text (default: ../shared/paper/ when present, or $KG_PAPER).")
-    ] = None,
-    data: Annotated[
-        Path | None, typer.Option(help="Directory of curated YAML files; the index is written there.")
-    ] = None,
+    paper: PaperOpt = None,
+    data: DataOpt = None,
     check: Annotated[
         bool, typer.Option("--check", help="Only compare with the committed index; exit 1 if stale.")
     ] = False,
@@ -178,9 +166,8 @@ def docs(
     from kg.build.docs import ontology_html
     from kg.paths import ontology_file
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "ontology.html"
-    target.write_text(ontology_html(Graph().parse(ontology_file())), encoding="utf-8")
+    emit(ontology_html(Graph().parse(ontology_file())), target)
     err.print(f"wrote {escape(str(target))}", highlight=False)
 
 
@@ -211,7 +198,4 @@ def export(
         text = export_jsonld(read_graph_dir(graph), Graph().parse(ontology_file()))
     except KgError as exc:
         fail(exc)
-    if out_file is None:
-        sys.stdout.write(text)
-    else:
-        out_file.write_text(text, encoding="utf-8")
+    emit(text, out_file)

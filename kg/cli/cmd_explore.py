@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kg.cli.app import GraphOpt, app, err, fail, out
+from kg.cli.app import GraphOpt, PaperOpt, app, err, fail, out
 from kg.errors import KgError
 
 
@@ -127,9 +127,7 @@ def explain(
         str, typer.Argument(help='An id (ntt-docomo), a res: name, an IRI, or an English label ("NTT Docomo").')
     ],
     graph: GraphOpt = Path("build"),
-    paper: Annotated[
-        Path | None, typer.Option(help="The paper's text, to quote each span (default: ../shared/paper/ when present).")
-    ] = None,
+    paper: PaperOpt = None,
     quote: Annotated[
         bool, typer.Option(help="Quote the paper's words at each span (read from your copy of the paper at run time).")
     ] = True,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from kg.cli.app import GraphOpt, app, err, fail
+from kg.cli.app import GraphOpt, app, emit, err, fail
 from kg.errors import KgError
 
 
@@ -91,10 +90,7 @@ def link(
         text = to_sssom(proposals, with_file, threshold)
     except KgError as exc:
         fail(exc)
-    if out_file is None:
-        sys.stdout.write(text)
-    else:
-        out_file.write_text(text, encoding="utf-8")
+    emit(text, out_file)
     by_id = sum(1 for p in proposals if p.justification == "semapv:MappingChaining")
     err.print(
         f"{len(proposals)} proposal(s): {by_id} by shared identifier, {len(proposals) - by_id} by label",
