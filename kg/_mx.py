@@ -60,6 +60,7 @@ class MX(DefinedNamespace):
     ResidenceStatusScheme: URIRef
     Section: URIRef
     Sector: URIRef
+    StatementKind: URIRef
     TextSpan: URIRef
     Unit: URIRef
     University: URIRef
@@ -95,6 +96,8 @@ class MX(DefinedNamespace):
     headquarteredIn: URIRef
     inSection: URIRef
     inSector: URIRef
+    inferenceReason: URIRef
+    inferredByCurators: URIRef
     iso3166Code: URIRef
     livesIn: URIRef
     locatedIn: URIRef
@@ -131,12 +134,17 @@ class MX(DefinedNamespace):
     requiresEnrolmentIn: URIRef
     result: URIRef
     runs: URIRef
+    scope: URIRef
     score: URIRef
     scoreOf: URIRef
     source: URIRef
+    statedByPaper: URIRef
+    statementKind: URIRef
     subGroupOf: URIRef
     subOrganizationOf: URIRef
     succeededBy: URIRef
+    takenFromRecord: URIRef
+    textLength: URIRef
     underStatus: URIRef
     unit: URIRef
     value: URIRef

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.namespaces import EXTERNAL_PROPERTIES
-from loaders.model import Entity, Fact, Vocabulary, Where
+from loaders.model import INFERRED, RECORDED, STATED, Entity, Fact, Span, Vocabulary, Where
 from loaders.yamlines import LineDict
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -84,7 +84,7 @@ def _facts(raw: Any, vocab: Vocabulary, path: Path, where: Where) -> list[Fact]:
 
 def _fact(item: Any, vocab: Vocabulary, path: Path, where: Where) -> Fact:
     expect(item, dict, where, "a fact")
-    check_keys(item, {"p", "o", "v", "datatype", "lang", "evidence"}, {"p"}, path, "fact")
+    check_keys(item, {"p", "o", "v", "datatype", "lang", "evidence", "inferred", "record"}, {"p"}, path, "fact")
     p = expect(item["p"], str, where, "p")
     kind = _property_kind(p, vocab, where)
     if ("o" in item) == ("v" in item):
@@ -107,8 +107,38 @@ def _fact(item: Any, vocab: Vocabulary, path: Path, where: Where) -> Fact:
     obj = item.get("o")
     if obj is not None:
         expect(obj, str, where, "o")
-    evidence = _span(item["evidence"], where) if "evidence" in item else None
-    return Fact(p, obj, value, datatype, lang, evidence, where)
+    spans = _spans(item["evidence"], where) if "evidence" in item else ()
+    basis, reason, record = _basis(item, where)
+    return Fact(p, obj, value, datatype, lang, spans[0] if spans else None, where, basis, reason, record, spans)
+
+
+def _basis(item: LineDict, where: Where) -> tuple[str, str | None, str | None]:
+    """How a fact is known: ``inferred: <reason>``, ``record: <URL>``, or stated by the paper."""
+    if "inferred" in item and "record" in item:
+        raise where.error("a fact is either inferred (with its reason) or taken from a record, not both")
+    if "inferred" in item:
+        reason = item["inferred"]
+        if not isinstance(reason, str) or len(reason.split()) < 3:
+            raise where.error("inferred: give the reason in a few words of our own")
+        if "evidence" not in item:
+            raise where.error("an inferred fact needs the span(s) it was inferred from as evidence")
+        return INFERRED, reason, None
+    if "record" in item:
+        return RECORDED, None, _url(item["record"], where, "record")
+    return STATED, None, None
+
+
+def _url(value: Any, where: Where, what: str) -> str:
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+        raise where.error(f"{what} must be an http(s) URL, got {value!r:.60}")
+    return value
+
+
+def _spans(raw: Any, where: Where) -> tuple[Span, ...]:
+    """One span ``[start, end]`` or a list of them."""
+    if isinstance(raw, list) and raw and all(isinstance(x, list) for x in raw):
+        return tuple(_span(x, where) for x in raw)
+    return (_span(raw, where),)
 
 
 def _property_kind(p: str, vocab: Vocabulary, where: Where) -> str:
@@ -143,7 +173,7 @@ def parse_entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
     expect(item, dict, where, "an entity")
     check_keys(
         item,
-        {"id", "type", "label", "altLabel", "paperSpelling", "definition", "evidence", "facts", "source"},
+        {"id", "type", "label", "altLabel", "paperSpelling", "adjective", "definition", "evidence", "facts", "source"},
         {"id", "type", "label"},
         path,
         "entity",
@@ -180,16 +210,23 @@ def parse_entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
         facts=_facts(item["facts"], vocab, path, at(item, "facts", path)) if "facts" in item else [],
         where=where,
         source=source,
+        adjectives=_strings(item, "adjective", path),
     )
+
+
+def _strings(item: LineDict, key: str, path: Path) -> list[str]:
+    """A string or a list of strings under *key* (empty when absent)."""
+    raw = item.get(key, [])
+    values = [raw] if isinstance(raw, str) else raw
+    for value in expect(values, list, at(item, key, path), key):
+        expect(value, str, at(item, key, path), key)
+    return [str(v) for v in values]
 
 
 def _source(item: LineDict, path: Path) -> str | None:
     if "source" not in item:
         return None
-    value = expect(item["source"], str, at(item, "source", path), "source")
-    if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-        raise at(item, "source", path).error(f"source must be an http(s) URL, got {value!r:.60}")
-    return value
+    return _url(item["source"], at(item, "source", path), "source")
 
 
 def parse_work(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
@@ -257,32 +294,36 @@ def parse_observation(item: LineDict, path: Path) -> Entity:
         "population",
         "actor",
         "category",
+        "scope",
         "source",
         "asWritten",
         "evidence",
-        "label",
+        "inferred",
     }
-    check_keys(item, allowed, {"id", "dataset", "measure", "unit", "period", "evidence"}, path, "observation")
+    check_keys(item, allowed, {"id", "dataset", "measure", "unit", "evidence"}, path, "observation")
     ident = _id(item, path)
     numbers = _numbers(item, ident, path)
     qualifier = item.get("qualifier", "range" if "max" in numbers else "exact")
     if qualifier not in QUALIFIERS:
         raise at(item, "qualifier", path).error(f"unknown qualifier {qualifier!r} (allowed: {', '.join(QUALIFIERS)})")
-    period = str(item["period"])
-    if not PERIOD.match(period):
+    period = str(item["period"]) if "period" in item else None
+    if period is not None and not PERIOD.match(period):
         raise at(item, "period", path).error(f"period {period!r} is not ISO 8601 (2016, 2016-06-30, 2010/2014)")
     as_written = item.get("asWritten")
     if as_written is not None:
         expect(as_written, str, at(item, "asWritten", path), "asWritten")
-    label = item.get("label")
+    scope = item.get("scope")
+    if scope is not None:
+        expect(scope, str, at(item, "scope", path), "scope")
+    spans = _spans(item["evidence"], at(item, "evidence", path))
     return Entity(
         id=ident,
         type="Observation",
-        labels={"en": label} if isinstance(label, str) else {},
+        labels={},
         alt_labels={},
         paper_spellings=[],
         definitions={},
-        evidence=_span(item["evidence"], at(item, "evidence", path)),
+        evidence=spans[0],
         facts=[],
         where=where,
         kind="observation",
@@ -292,8 +333,33 @@ def parse_observation(item: LineDict, path: Path) -> Entity:
             "period": period,
             "refs": _refs(item, path),
             "asWritten": as_written,
+            "scope": scope,
+            "spans": spans,
+            "inferred": _inferred_components(item, path, period),
         },
     )
+
+
+#: The parts of an observation that may be the curators' inference rather than the paper's.
+INFERABLE = ("period",)
+
+
+def _inferred_components(item: LineDict, path: Path, period: str | None) -> dict[str, str]:
+    """``inferred: {period: <reason>}``: which parts of the figure the paper does not give."""
+    if "inferred" not in item:
+        return {}
+    where = at(item, "inferred", path)
+    raw = expect(item["inferred"], dict, where, "inferred")
+    out = {}
+    for key, reason in raw.items():
+        if key not in INFERABLE:
+            raise where.error(f"inferred: {key!r} cannot be inferred (only {', '.join(INFERABLE)})")
+        if key not in item:
+            raise where.error(f"inferred: {key!r} is marked inferred but the observation gives none")
+        if not isinstance(reason, str) or len(reason.split()) < 3:
+            raise where.error(f"inferred: give the reason for {key!r} in a few words of our own")
+        out[str(key)] = reason
+    return out
 
 
 def _numbers(item: LineDict, ident: str, path: Path) -> dict[str, int | float]:

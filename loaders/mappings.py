@@ -67,6 +67,7 @@ class Claim:
     source: URIRef
     span: tuple[int, int] | None = None
     about: list[Triple] = field(default_factory=list)
+    kind: URIRef = MX.takenFromRecord  # or mx:statedByPaper (the paper's side of a discrepancy)
 
 
 def mapping_claims(
@@ -99,18 +100,30 @@ def mapping_claims(
         ]
         if d.note:
             paper_side.append((node, SKOS.note, Literal(d.note, lang="en")))
-        out.append(Claim(resource("claim", "discrepancy", d.id, "paper"), paper_side, paper, d.evidence))
+        out.append(
+            Claim(resource("claim", "discrepancy", d.id, "paper"), paper_side, paper, d.evidence, kind=MX.statedByPaper)
+        )
         record_side: list[Triple] = [
             (node, MX.recordValue, Literal(d.record)),
             (node, MX.verificationStatus, Literal(d.status)),
         ]
         if d.source is not None:
             record_side.append((node, MX.recordSource, d.source))
-        out.append(
-            Claim(
-                resource("claim", "discrepancy", d.id, "record"), record_side, d.source or UNVERIFIED_SOURCE, d.evidence
+        record_claim = resource("claim", "discrepancy", d.id, "record")
+        if d.source is not None:
+            out.append(Claim(record_claim, record_side, d.source, d.evidence))
+        else:
+            why = Literal("the curators' general knowledge, not yet checked against a public record", lang="en")
+            out.append(
+                Claim(
+                    record_claim,
+                    record_side,
+                    UNVERIFIED_SOURCE,
+                    d.evidence,
+                    about=[(record_claim, MX.inferenceReason, why)],
+                    kind=MX.inferredByCurators,
+                )
             )
-        )
     return out
 
 
@@ -193,6 +206,7 @@ def _add_claim(out: Dataset, claims: Dataset, claim: Claim, paper: URIRef, index
         graph.add(triple)
     out.add((claim.iri, RDF.type, MX.Claim))
     out.add((claim.iri, MX.method, MX.curation))
+    out.add((claim.iri, MX.statementKind, claim.kind))
     out.add((claim.iri, PROV.wasDerivedFrom, claim.source))
     out.add((claim.iri, MX.evidence, span_node))
     if section is not None:

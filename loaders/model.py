@@ -24,6 +24,11 @@ class Where:
         return InputError(self.path, message, self.line)
 
 
+#: How a statement is known: said by the paper, concluded by the curators, or read in a record.
+STATED, INFERRED, RECORDED = "stated", "inferred", "recorded"
+Span = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Fact:
     predicate: str  # mx local name or prefixed external name
@@ -31,8 +36,12 @@ class Fact:
     value: Any  # a literal value
     datatype: str | None
     lang: str | None
-    evidence: tuple[int, int] | None
+    evidence: Span | None  # the first span: what a stated fact says it with
     where: Where
+    basis: str = STATED
+    reason: str | None = None  # for an inferred fact: why, in our words
+    record: str | None = None  # for a recorded fact: the public record (URL)
+    spans: tuple[Span, ...] = ()  # every span (an inferred fact may rest on several)
 
 
 @dataclass
@@ -49,10 +58,12 @@ class Entity:
     kind: str = "entity"  # entity | work | observation
     source: str | None = None  # an external record (URL) supporting what the paper does not state
     extra: dict[str, Any] = field(default_factory=dict)
+    adjectives: list[str] = field(default_factory=list)  # "Japanese" for Japan: read by the evidence check only
 
     def names(self) -> list[str]:
-        """Every name the paper may use for this entity."""
-        out = list(self.labels.values()) + self.paper_spellings
+        """Every name the paper may use for this entity (labels, alternative labels, the paper's
+        spellings), and the adjectives it uses for it."""
+        out = list(self.labels.values()) + self.paper_spellings + self.adjectives
         for names in self.alt_labels.values():
             out.extend(names)
         return out

@@ -19,8 +19,12 @@ from kg.errors import InputError
 from kg.namespaces import CITO, FABIO, MX, OA, QB, RES, expand, resource, slug
 from loaders.curated import Curated, Entity, Fact
 from loaders.index import section_at
+from loaders.labels import family_name, observation_label, work_label
+from loaders.model import INFERRED, RECORDED, STATED
 
 PAPER_ID = "mendez-2017"
+#: The individuals of mx:StatementKind, by the basis of a curated fact.
+KINDS = {STATED: MX.statedByPaper, INFERRED: MX.inferredByCurators, RECORDED: MX.takenFromRecord}
 SCHEMES = {"ResidenceStatus": MX.ResidenceStatusScheme, "Concept": MX.ConceptScheme, "Factor": MX.FactorScheme}
 _SENTENCE_END = re.compile(r"[.?!](?=\s)")
 
@@ -52,20 +56,31 @@ class _Writer:
         span: tuple[int, int] | None,
         method: URIRef,
         source: URIRef | None = None,
+        *,
+        basis: str = STATED,
+        reason: str | None = None,
+        more: Iterable[tuple[int, int]] = (),
     ) -> None:
+        """Add a claim: its triples in their own graph, and in the default graph how it is known
+        (stated by the paper, inferred by the curators with the reason, or taken from the record
+        *source*), by which method, and the span(s) of the paper behind it."""
         graph = self.ds.graph(claim)
         for triple in triples:
             graph.add(triple)
         self.ds.add((claim, RDF.type, MX.Claim))
-        self.ds.add((claim, PROV.wasDerivedFrom, self.paper))
+        self.ds.add((claim, PROV.wasDerivedFrom, source if basis == RECORDED and source is not None else self.paper))
         self.ds.add((claim, MX.method, method))
+        self.ds.add((claim, MX.statementKind, KINDS[basis]))
+        if reason is not None:
+            self.ds.add((claim, MX.inferenceReason, Literal(reason, lang="en")))
         if source is not None:
             self.ds.add((claim, MX.source, source))
-        if span is not None:
-            self.ds.add((claim, MX.evidence, span_iri(*span)))
-            self.spans.add(span)
-            section = self.section_at(span[0])
-            if section:
+        spans = ([span] if span is not None else []) + [s for s in more if s != span]
+        for number, each in enumerate(spans):
+            self.ds.add((claim, MX.evidence, span_iri(*each)))
+            self.spans.add(each)
+            section = self.section_at(each[0])
+            if section and number == 0:
                 self.ds.add((claim, MX.inSection, iri(f"section-{section}")))
 
     def section_at(self, offset: int) -> str | None:
@@ -118,17 +133,22 @@ def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
         subject = iri(entity.id)
         span = entity.evidence or fallback.get(entity.id)
         source = URIRef(entity.source) if entity.source else None
-        w.claim(resource("claim", entity.id), _entity_triples(entity, ids), span, curation, source)
+        _entity_claims(w, entity, ids, span, source)
         for fact in entity.facts:
             target = fact.obj if fact.obj is not None else slug(str(fact.value))
             claim = resource("claim", entity.id, slug(fact.predicate), target)
             obj: Node = iri(fact.obj) if fact.obj is not None else _literal(fact)
+            record = URIRef(fact.record) if fact.record else None if fact.evidence else source
+            basis = fact.basis if fact.basis != STATED or fact.evidence or source is None else RECORDED
             w.claim(
                 claim,
                 [(subject, _predicate(fact.predicate), obj)],
                 fact.evidence or span,
                 curation,
-                None if fact.evidence else source,
+                record,
+                basis=basis,
+                reason=fact.reason,
+                more=fact.spans,
             )
     _structure(w, index)
     _citations(w, curated, index)
@@ -136,14 +156,44 @@ def to_dataset(curated: Curated, index: dict[str, Any]) -> Dataset:
     return w.finish()
 
 
+def _entity_claims(
+    w: _Writer, entity: Entity, ids: dict[str, Entity], span: tuple[int, int] | None, source: URIRef | None
+) -> None:
+    """The claim that introduces an entity; an observation's inferred parts go in claims of their own."""
+    claim = resource("claim", entity.id)
+    triples = _entity_triples(entity, ids)
+    basis = RECORDED if span is None and source is not None else STATED
+    if entity.kind != "observation":
+        w.claim(claim, triples, span, MX.curation, source, basis=basis)
+        return
+    inferred = entity.extra["inferred"]
+    parts = {key: [t for t in triples if t[1] == OBSERVATION_PARTS[key]] for key in inferred}
+    stated = [t for t in triples if not any(t in part for part in parts.values())]
+    w.claim(claim, stated, span, MX.curation, source, more=entity.extra["spans"])
+    for key, reason in sorted(inferred.items()):
+        w.claim(
+            resource("claim", entity.id, key),
+            parts[key],
+            span,
+            MX.curation,
+            basis=INFERRED,
+            reason=reason,
+            more=entity.extra["spans"],
+        )
+
+
+#: The triple of an observation that holds each inferable part.
+OBSERVATION_PARTS = {"period": MX.period}
+
+
 def _entity_triples(entity: Entity, ids: dict[str, Entity]) -> list[tuple[Node, Node, Node]]:
     s = iri(entity.id)
     out: list[tuple[Node, Node, Node]] = [(s, RDF.type, MX[entity.type])]
     labels = dict(entity.labels)
     if entity.kind == "work":
-        labels.setdefault("en", _work_label(entity, ids))
+        labels.setdefault("en", work_label(entity, ids))
     if entity.kind == "observation":
-        labels.setdefault("en", _observation_label(entity, ids))
+        labels.setdefault("en", observation_label(entity, ids))
     for lang, label in sorted(labels.items()):
         out.append((s, RDFS.label, Literal(label, lang=lang)))
     for lang, names in sorted(entity.alt_labels.items()):
@@ -174,7 +224,10 @@ def _observation_triples(entity: Entity) -> list[tuple[Node, Node, Node]]:
     for key, number in extra["numbers"].items():
         out.append((s, names[key], _decimal(number)))
     out.append((s, MX.qualifier, Literal(extra["qualifier"])))
-    out.append((s, MX.period, Literal(extra["period"])))
+    if extra["period"] is not None:
+        out.append((s, MX.period, Literal(extra["period"])))
+    if extra["scope"] is not None:
+        out.append((s, MX.scope, Literal(extra["scope"], lang="en")))
     props = {
         "dataset": MX.dataSet,
         "measure": MX.measure,
@@ -188,27 +241,6 @@ def _observation_triples(entity: Entity) -> list[tuple[Node, Node, Node]]:
     for key, values in sorted(extra["refs"].items()):
         out += [(s, props[key], iri(v)) for v in values]
     return out
-
-
-def _work_label(entity: Entity, ids: dict[str, Entity]) -> str:
-    names = [_family_name(ids[a]) for a in entity.extra["authors"]]
-    shown = names[0] + " et al." if len(names) > 2 else " & ".join(names)
-    return f"{shown} {entity.extra['year']}"
-
-
-def _observation_label(entity: Entity, ids: dict[str, Entity]) -> str:
-    measure = ids[entity.extra["refs"]["measure"][0]].labels["en"]
-    parts = [measure]
-    for key in ("area", "population", "actor", "category"):
-        parts += [ids[v].labels["en"] for v in entity.extra["refs"].get(key, [])]
-    return f"{', '.join(parts)} ({entity.extra['period']})"
-
-
-def _family_name(person: Entity) -> str:
-    for fact in person.facts:
-        if fact.predicate == "foaf:familyName":
-            return str(fact.value)
-    return person.labels["en"].split()[-1]
 
 
 def _fallback_evidence(curated: Curated, index: dict[str, Any]) -> dict[str, tuple[int, int]]:
@@ -234,7 +266,7 @@ def _fallback_evidence(curated: Curated, index: dict[str, Any]) -> dict[str, tup
 def _matches(work: Entity, ids: dict[str, Entity], citation: dict[str, Any]) -> bool:
     if work.extra["year"] != citation["year"]:
         return False
-    first = _family_name(ids[work.extra["authors"][0]]).lower()
+    first = family_name(ids[work.extra["authors"][0]]).lower()
     cited = citation["authors"][0].lower()
     return cited == first or cited.endswith(" " + first)
 
@@ -256,6 +288,13 @@ def _resolve(curated: Curated, index: dict[str, Any]) -> list[tuple[tuple[int, i
 
 
 def _structure(w: _Writer, index: dict[str, Any]) -> None:
+    length = int(index["length"])
+    w.claim(
+        resource("claim", "paper-length"),
+        [(w.paper, MX.textLength, Literal(length, datatype=XSD.nonNegativeInteger))],
+        (0, length),
+        MX.extraction,
+    )
     for section in index["sections"]:
         node = iri(f"section-{section['id']}")
         span = tuple(section["heading"])

@@ -199,3 +199,33 @@ def export(
     except KgError as exc:
         fail(exc)
     emit(text, out_file)
+
+
+@app.command(rich_help_panel="Build and check")
+def diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD_BUILD", help="The earlier output folder of `kg build`.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW_BUILD", help="The later output folder of `kg build`.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or turtle (RDF).")] = "text",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the report here (default: print it).")
+    ] = None,
+) -> None:
+    """List the facts added, removed and changed between two builds, by entity, each with its
+    evidence and how it is known (stated by the paper, inferred by the curators, from a record).
+
+    Example:  kg diff old-build build --format text
+    """
+    from kg.build.diff import as_json, as_text, as_turtle
+    from kg.build.diff import diff as run_diff
+    from kg.errors import UsageError
+
+    writers = {"text": as_text, "json": as_json, "turtle": as_turtle}
+    try:
+        if fmt not in writers:
+            raise UsageError(f"--format {fmt!r}: choose text, json or turtle")
+        report = run_diff(old, new)
+    except KgError as exc:
+        fail(exc)
+    emit(writers[fmt](report), out_file)
+    counts = report.counts()
+    err.print(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed", highlight=False)

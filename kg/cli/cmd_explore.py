@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 
 from kg.cli.app import GraphOpt, PaperOpt, app, err, fail, out
@@ -128,29 +129,36 @@ def explain(
     ],
     graph: GraphOpt = Path("build"),
     paper: PaperOpt = None,
-    quote: Annotated[
-        bool, typer.Option(help="Quote the paper's words at each span (read from your copy of the paper at run time).")
+    quote_paper: Annotated[
+        bool,
+        typer.Option(
+            "--quote/--no-quote", help="Quote the paper's words at each span (read from your copy of the paper)."
+        ),
     ] = True,
 ) -> None:
     """Print every fact about an entity, with the section and character span of the paper behind it.
 
     Example:  kg explain "NTT Docomo" --graph build
     """
-    from kg.explore.explain import as_rows, load_paper_text
     from kg.explore.explain import explain as run_explain
+    from kg.explore.explain import how_known, load_paper_text, quote
     from kg.sparql.store import GraphStore
     from kg.terms import curie
 
     try:
         store = GraphStore.open(graph)
         iri, facts = run_explain(store, entity)
-        text = load_paper_text(paper) if quote else None
+        text = load_paper_text(paper) if quote_paper else None
     except KgError as exc:
         fail(exc)
-    rows = as_rows(facts, text)
-    table = Table(title=f"{curie(iri)}: {len(facts)} fact(s)")
-    for column in rows[0] if rows else ["property", "value"]:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    out.print(table)
+    out.print(f"{curie(iri)}: {len(facts)} fact(s)", style="bold")
+    for fact in facts:
+        value = f"{fact.value} @{fact.lang}" if fact.lang else fact.value
+        arrow = "→" if fact.direction == "out" else "←"
+        out.print(f"{arrow} {fact.property}  {value}", soft_wrap=False)
+        where = [how_known(fact), fact.section and f"section {fact.section}"]
+        where.append(f"chars {fact.start}–{fact.end}" if fact.start is not None else fact.source)
+        out.print(Padding(" · ".join(w for w in where if w), (0, 0, 0, 4)), style="dim")
+        said = quote(text, fact)
+        if said:
+            out.print(Padding(f"“{said}”", (0, 0, 0, 4)))

@@ -8,15 +8,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.explore.projection import KIND_WORDS
 from kg.paths import read_query
 from kg.resolve import names_of
 from kg.sparql.store import GraphStore
-from kg.terms import curie
+from kg.terms import curie, local_name
 
 
 @dataclass(frozen=True)
 class Fact:
-    """One asserted fact about the entity, with where the paper supports it."""
+    """One asserted fact about the entity, with where the paper supports it and how it is known."""
 
     direction: str  # "out": entity is the subject; "in": the object
     property: str
@@ -26,6 +27,23 @@ class Fact:
     section: str | None
     method: str
     source: str | None
+    lang: str | None = None  # the value's language tag, for a text value
+    kind: str = "stated"  # stated | inferred | record
+    reason: str | None = None  # why the curators hold an inferred fact
+    record: str | None = None  # the record a fact is taken from
+
+
+def how_known(fact: Fact) -> str:
+    """The kind of statement in words, with the reason or the record.
+
+    >>> how_known(Fact("out", "p", "v", None, None, None, "curation", None, kind="inferred", reason="common knowledge"))
+    'inferred: common knowledge'
+    """
+    if fact.kind == "inferred" and fact.reason:
+        return f"inferred: {fact.reason}"
+    if fact.kind == "record" and fact.record:
+        return f"record: {fact.record}"
+    return fact.kind
 
 
 def resolve(store: GraphStore, name: str) -> str:
@@ -56,33 +74,42 @@ def explain(store: GraphStore, name: str) -> tuple[str, list[Fact]]:
     [('rdfs:label', 'X', 'curation')]
     """
     iri = resolve(store, name)
-    sparql = read_query("reports/explain")
-    facts = []
-    for row in store.rows(sparql, {"entity": ox.NamedNode(iri)}):
-        other = row["other"]
-        value = row.get("otherLabel") or (curie(other) if str(other).startswith("http") else str(other))
-        section = row.get("section")
-        facts.append(
-            Fact(
-                direction=row["direction"],
-                property=curie(row["property"]),
-                value=str(value),
-                start=row.get("start"),
-                end=row.get("end"),
-                section=str(section).rsplit("section-", 1)[-1] if section else None,
-                method=curie(row["method"]).split(":", 1)[-1],
-                source=row.get("source"),
-            )
-        )
-    return iri, facts
+    solutions = store.query(read_query("reports/explain"), {"entity": ox.NamedNode(iri)})
+    return iri, [_fact(solution) for solution in solutions]
 
 
-def quote(paper_text: str | None, fact: Fact, width: int = 90) -> str:
-    """The paper's words at the fact's span, read at run time from the user's copy (never stored)."""
+def _fact(row: Any) -> Fact:
+    other, label = row["other"], row["otherLabel"]
+    lang = None
+    if isinstance(other, ox.Literal):
+        value, lang = other.value, other.language
+    elif label is not None:
+        value = label.value
+    else:
+        value = curie(other.value) if isinstance(other, ox.NamedNode) else str(other)
+    section, kind = row["section"], row["kind"]
+    return Fact(
+        direction=row["direction"].value,
+        property=curie(row["property"].value),
+        value=value,
+        start=int(row["start"].value) if row["start"] is not None else None,
+        end=int(row["end"].value) if row["end"] is not None else None,
+        section=section.value.rsplit("section-", 1)[-1] if section is not None else None,
+        method=local_name(row["method"].value),
+        source=row["source"].value if row["source"] is not None else None,
+        lang=lang,
+        kind=KIND_WORDS.get(local_name(kind.value), "stated") if kind is not None else "stated",
+        reason=row["reason"].value if row["reason"] is not None else None,
+        record=row["record"].value if row["record"] is not None else None,
+    )
+
+
+def quote(paper_text: str | None, fact: Fact) -> str:
+    """The paper's words at the fact's whole span, read at run time from the user's copy (never
+    stored), on one line: the terminal wraps it."""
     if paper_text is None or fact.start is None or fact.end is None:
         return ""
-    text = " ".join(paper_text[fact.start : fact.end].split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return " ".join(paper_text[fact.start : fact.end].split())
 
 
 def load_paper_text(path: Path | None) -> str | None:
@@ -100,10 +127,10 @@ def as_rows(facts: list[Fact], paper_text: str | None) -> list[dict[str, Any]]:
         {
             "": "→" if f.direction == "out" else "←",
             "property": f.property,
-            "value": f.value,
+            "value": f"{f.value} @{f.lang}" if f.lang else f.value,
             "section": f.section or "",
             "span": f"{f.start}–{f.end}" if f.start is not None else (f.source or ""),
-            "how": f.method,
+            "how known": how_known(f),
             **({"the paper says": quote(paper_text, f)} if paper_text else {}),
         }
         for f in facts

@@ -73,6 +73,9 @@ from kg.terms import local_name
 if TYPE_CHECKING:
     import networkx as nx
 
+#: How each kind of statement (mx:StatementKind) reads in tooltips and paths.
+KIND_WORDS = {"statedByPaper": "stated", "inferredByCurators": "inferred", "takenFromRecord": "record"}
+
 #: The ontology classes whose instances (and their subclasses' instances) are nodes, in legend order.
 ENTITY_ROOTS: tuple[URIRef, ...] = (
     MX.Person,
@@ -107,20 +110,25 @@ _RES = str(RES)
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """Where the paper supports a node or an edge: a character span and its section.
+    """Where the paper supports a node or an edge: a character span and its section, and whether
+    the paper states it there or the curators inferred it from there (or a record gives it).
 
     >>> Evidence(24824, 24841, None, "section 6").text()
     'chars 24824–24841, section 6'
+    >>> Evidence(24824, 24841, None, "section 6", "inferred").text()
+    'inferred from chars 24824–24841, section 6'
     """
 
     start: int
     end: int
     section: str | None = None
     section_label: str | None = None
+    kind: str = "stated"  # stated | inferred | record
 
     def text(self) -> str:
         where = f", {self.section_label}" if self.section_label else ""
-        return f"chars {self.start}–{self.end}{where}"
+        lead = {"inferred": "inferred from ", "record": "from a record; about "}.get(self.kind, "")
+        return f"{lead}chars {self.start}–{self.end}{where}"
 
 
 @dataclass
@@ -323,7 +331,8 @@ def _claim_evidence(store: GraphStore) -> dict[str, list[Evidence]]:
     for row in store.rows(read_query("projection/claim-evidence")):
         section = row.get("section")
         label = _section_label(section, row.get("number"), row.get("sectionLabel"))
-        evidence_of[row["claim"]].append(Evidence(int(row["start"]), int(row["end"]), section, label))
+        kind = KIND_WORDS.get(local_name(row.get("kind", "")), "stated")
+        evidence_of[row["claim"]].append(Evidence(int(row["start"]), int(row["end"]), section, label, kind))
     return evidence_of
 
 
