@@ -327,14 +327,15 @@ def _paragraph(index: dict[str, Any], offset: int) -> tuple[int, int]:
 
 
 def _fact_claims(curated: Curated) -> list[tuple[tuple[int, int], URIRef]]:
-    """The curated claims with their own evidence spans (an entity's description, each fact with
-    its own span), for linking citations to what they support."""
+    """The curated claims the paper states with their own evidence spans (an entity's description,
+    each stated fact with its own span), for linking citations to what they support: a fact the
+    curators inferred, or took from a record, is not what a citation of the paper supports."""
     out = []
     for entity in sorted(curated.entities.values(), key=lambda e: e.id):
         if entity.kind == "entity" and entity.evidence is not None and entity.type not in ("Person", "Paper"):
             out.append((entity.evidence, resource("claim", entity.id)))
         for fact in entity.facts:
-            if fact.evidence is not None:
+            if fact.evidence is not None and fact.basis == STATED:
                 target = fact.obj if fact.obj is not None else slug(str(fact.value))
                 out.append((fact.evidence, resource("claim", entity.id, slug(fact.predicate), target)))
     return out
