@@ -14,12 +14,15 @@ def run_query(sparql: str, graph: Path, fmt: str = "table", endpoint: str | None
 
     Raises :class:`kg.errors.KgError` subclasses; the caller prints them.
     """
-    from kg.errors import UsageError
+    from kg.errors import QueryError, UsageError
+    from kg.sparql.guard import READ_ONLY, scan
     from kg.sparql.questions import resolve
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: choose {', '.join(FORMATS)}")
     text = resolve(sparql)
+    if scan(text).update:  # refused before anything runs, a remote endpoint included (`kg push` writes)
+        raise QueryError(READ_ONLY)
     if endpoint:
         from kg.link.remote import remote_query
 

@@ -18,11 +18,9 @@ from kg.errors import EndpointError, UnknownEntity
 from kg.paths import read_query
 from kg.resolve import Names, names_of
 from kg.serve import conneg
-from kg.sparql.guard import scan
+from kg.sparql.guard import READ_ONLY, scan
 from kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from kg.sparql.store import GraphStore
-
-READ_ONLY = "this endpoint is read-only: SPARQL updates are refused and nothing was changed"
 
 
 @dataclass

@@ -31,6 +31,10 @@ _TOKEN = re.compile(
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
+#: The one sentence every read-only door answers an update with: the endpoint (403), ``kg query``
+#: and :meth:`kg.sparql.store.GraphStore.query`.
+READ_ONLY = "this store is read-only: SPARQL updates are refused and nothing was changed"
+
 
 @dataclass
 class Scan:

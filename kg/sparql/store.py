@@ -19,6 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import GraphDirError, QueryError
+from kg.sparql.guard import READ_ONLY, scan
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -112,17 +113,24 @@ class GraphStore:
         return len(self.store)
 
     def query(self, sparql: str, bindings: dict[str, Any] | None = None) -> Any:
-        """Run *sparql* over the union of all graphs; raises :class:`QueryError` when malformed.
+        """Run *sparql* over the union of all graphs; raises :class:`QueryError` when malformed,
+        and refuses a SPARQL update with the endpoint's words (the store is read-only).
 
         *bindings* maps variable names to values (IRIs as ``ox.NamedNode`` or plain Python
         values, taken as literals) substituted before evaluation.
+
+        >>> GraphStore.from_rdf("", ox.RdfFormat.N_TRIPLES).query("CLEAR ALL")
+        Traceback (most recent call last):
+        kg.errors.QueryError: this store is read-only: SPARQL updates are refused and nothing was changed
         """
         substitutions = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()}
         try:
             return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
         except SyntaxError as exc:
+            if scan(sparql).update:  # Oxigraph reads only queries here: an update fails to parse
+                raise QueryError(READ_ONLY) from None
             raise QueryError(f"malformed SPARQL: {exc}") from None
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
 
     def rows(self, sparql: str, bindings: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -166,7 +174,7 @@ def to_python(term: Any) -> Any:
                     return float(term.value)
                 if kind == "boolean":
                     return term.value == "true"
-            except ValueError:
+            except (ValueError, ArithmeticError):  # an ill-typed literal ("abc"^^xsd:decimal) stays text
                 return term.value
         return term.value
     if isinstance(term, ox.NamedNode):
