@@ -155,8 +155,6 @@ CASES = [
         "claim-without-statement-kind",
         frozenset({("ClaimShape", "mx:statementKind", "MinCount", "claim/org")}),
         STATED,
-        broken="the check's first UNION branch tests FILTER NOT EXISTS { ?claim mx:statementKind ?kind } before "
-        "?claim is bound (groups are evaluated bottom-up), so it fires only when no claim at all has a kind",
     ),
     _c("claim-two-statement-kinds", "ClaimShape", "mx:statementKind", "MaxCount", "claim/org"),
     _c("claim-unknown-statement-kind", "ClaimShape", "mx:statementKind", "In", "claim/org"),
