@@ -10,6 +10,7 @@ script in a subprocess to see the real stderr.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -171,8 +172,8 @@ CONTENT_CASES = [
     Case(
         "dangling-reference",
         FACTS,
-        "{p: headquarteredIn, o: japan}",
-        "{p: headquarteredIn, o: atlantis}",
+        "{p: headquarteredIn, o: japan,",
+        "{p: headquarteredIn, o: atlantis,",
         "points at unknown id 'atlantis'",
     ),
     Case(
@@ -302,7 +303,7 @@ EXPECTED = {
     (FACTS, "binary"): "binary file",
     (FACTS, "non-utf8"): "not UTF-8 text",
     (FACTS, "huge"): f"more than the {MAX_BYTES:,} allowed",
-    (FACTS, "truncated"): "",
+    (FACTS, "truncated"): "YAML syntax",
     (FACTS, "directory"): "cannot read",
     (INDEX, "empty"): "empty file",
     (INDEX, "binary"): "binary file",
@@ -330,6 +331,9 @@ def test_corrupt_file_is_refused_and_writes_nothing(name: str, corruption: str, 
     if corruption == "non-utf8":
         line = target.read_bytes()[:200].count(NEWLINE) + 1  # the line of the bad byte
         assert f"{target}:{line}:" in result.stderr
+    if name == FACTS and corruption == "truncated":  # the parser stops at the unfinished entry or after it
+        named = re.search(rf"{re.escape(str(target))}:(\d+): YAML syntax", result.stderr)
+        assert named is not None and int(named.group(1)) >= line_of(target, "id: broken"), result.stderr
     assert tree_digest(outs) == before
 
 
@@ -490,7 +494,11 @@ SELECT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         ),
         (["query", "--graph", "{graph}", "SELECT ?s WHERE { ?s ?p }"], "malformed SPARQL", 1),
         (["query", "--graph", "{graph}", "   "], "empty query", 1),
-        (["query", "--graph", "{graph}", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"], "", 1),
+        (
+            ["query", "--graph", "{graph}", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }"],
+            "read-only: SPARQL updates are refused and nothing was changed",
+            1,
+        ),
         (["stats", "--graph", "{tmp}/nowhere"], "{tmp}/nowhere: not a directory", 1),
         (["validate", "--graph", "{tmp}/nowhere"], "{tmp}/nowhere: not a directory", 1),
         (["validate", "--graph", "{graph}", "--reasoner", "pellet"], "--reasoner 'pellet'", 2),

@@ -2,27 +2,65 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.build.pipeline import build
-from kg.errors import InputError
+from kg.errors import InputError, ValidationFailed
 from kg.sparql.store import GraphStore
 
 MINI = Path(__file__).parent / "data" / "mini"
 
 
-def test_full_build_is_consistent_and_conforms(full_graph: Path) -> None:
+def test_full_build_manifest_records_what_was_written(full_graph: Path) -> None:
+    """The manifest's counts and checksums are those of the files beside it (a build that fails its
+    checks writes no manifest: see the planted inconsistency below)."""
     manifest = json.loads((full_graph / "reports" / "build.json").read_text())
-    assert manifest["consistent"] and manifest["conforms"]
     if shutil.which("java"):
         assert manifest["reasoner"].startswith("HermiT")
-    for name in ("ontology.ttl", "data.ttl", "data.trig", "inferred.ttl", "reports/validation.txt"):
-        assert (full_graph / name).is_file(), name
-    assert manifest["triples_asserted"] > 10_000
+    assert manifest["triples_asserted"] == _triples(full_graph / "data.ttl") > 10_000
+    assert manifest["triples_inferred"] == _triples(full_graph / "inferred.ttl") > 0
+    written = {str(p.relative_to(full_graph)) for p in full_graph.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == written - {"reports/build.json"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((full_graph / name).read_bytes()).hexdigest() == digest, name
+
+
+def _triples(path: Path) -> int:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return len(store)
+
+
+@pytest.mark.parametrize("reasoner", ["owlrl", "hermit"])
+def test_planted_inconsistency_fails_the_build_and_writes_nothing(tmp_path: Path, reasoner: str) -> None:
+    if reasoner == "hermit" and not shutil.which("java"):
+        pytest.skip("Java is not installed: HermiT cannot run")
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    facts = data / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    found = re.search(
+        r"^( +- \{p: enforces, o: immigration-control-act, evidence: \[\d+, \d+\]\}\n)", text, re.MULTILINE
+    )
+    assert found, "fixture changed: the ministry no longer enforces the act"
+    fact = found.group(1)
+    # the ministry (an Actor) made the subject of `regulates`, whose domain is Law: disjoint classes
+    planted = fact.replace(
+        "enforces, o: immigration-control-act", "regulates, o: status-student, inferred: 'planted by a test'"
+    )
+    facts.write_text(text.replace(fact, fact + planted), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        build(tmp_path / "out", data=data, reasoner=reasoner, viz=False)
+    assert "inconsistent" in str(caught.value)
+    assert "japan-ministry-of-justice is both Actor" in str(caught.value) and "Law" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"], "a failed build wrote something"
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:

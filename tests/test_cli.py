@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli.commands import app
+from kg.sparql.guard import READ_ONLY
+from kg.sparql.store import GraphStore
 
 runner = CliRunner()
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
@@ -123,7 +126,10 @@ def test_table_output_loads_neither_rdflib_nor_typer(mini_graph: Path) -> None:
         "sys.stderr.write('HEAVY=' + ','.join(m for m in ('typer', 'pydantic', 'rdflib') if m in sys.modules))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe, str(mini_graph)], capture_output=True, text=True)
-    assert "┃ n" in run.stdout or "n " in run.stdout
+    count = GraphStore.open(mini_graph).rows("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")[0]["n"]
+    assert re.search(r"^┃\s*n\s*┃$", run.stdout, re.MULTILINE), f"no header cell 'n':\n{run.stdout}"
+    assert re.search(rf"^│\s*{count}\s*│$", run.stdout, re.MULTILINE), f"no row with the count {count}:\n{run.stdout}"
+    assert "1 row(s)" in run.stderr
     assert run.stderr.strip().endswith("HEAVY="), run.stderr
 
 
@@ -149,3 +155,35 @@ def test_table_output_prints_literals_verbatim_not_as_markup(tmp_path: Path) -> 
         env={**__import__("os").environ, "COLUMNS": "200"},
     )
     assert "Nakamura [sic] said [/] and [bold]x[/bold]" in query.stdout
+
+
+# --- an update handed to `kg query` is refused with the endpoint's words, whichever way it comes in
+
+UPDATE = "PREFIX e: <http://e/> INSERT DATA { e:a e:b e:c }"
+
+
+def test_update_refused_by_the_fast_path(mini_graph: Path) -> None:
+    probe = (
+        "import sys, runpy; sys.argv = ['kg', 'query', '--graph', sys.argv[1], sys.argv[2]]\n"
+        "code = 0\n"
+        "try:\n    runpy.run_module('kg', run_name='__main__')\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        "sys.stderr.write(f'EXIT={code} HEAVY=' + ','.join(m for m in ('typer', 'pydantic') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, str(mini_graph), UPDATE], capture_output=True, text=True)
+    assert f"error: {READ_ONLY}" in run.stderr, run.stderr
+    assert run.stderr.strip().endswith("EXIT=1 HEAVY="), run.stderr  # exit 1, and typer never loaded
+    assert run.stdout == "" and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("how", ["text", "rq-file", "endpoint"])
+def test_update_refused_by_the_full_cli(how: str, mini_graph: Path, tmp_path: Path) -> None:
+    query = UPDATE
+    if how == "rq-file":
+        query = str(tmp_path / "update.rq")
+        Path(query).write_text(UPDATE, encoding="utf-8")
+    where = ["--endpoint", "http://127.0.0.1:9/sparql"] if how == "endpoint" else ["--graph", str(mini_graph)]
+    result = runner.invoke(app, ["query", *where, query])
+    assert result.exit_code == 1, result.output
+    assert READ_ONLY in result.stderr, result.stderr  # for --endpoint: refused before any connection
+    assert result.stdout == ""

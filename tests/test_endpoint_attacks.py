@@ -18,6 +18,7 @@ import httpx
 import pytest
 from live_server import KG, free_port, live_process
 
+from kg.sparql.guard import READ_ONLY
 from kg.sparql.store import GraphStore
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -154,7 +155,8 @@ def _send(base: str, door: str, text: str) -> httpx.Response:
 def test_every_update_refused_through_every_door(door: str, base: str, count: int, listener: Listener) -> None:
     for update in UPDATES:
         r = _send(base, door, update.replace("{port}", str(listener.port)))
-        assert r.status_code in (400, 403), (door, update, r.status_code, r.text)
+        assert r.status_code == 403, (door, update, r.status_code, r.text)
+        assert r.text.startswith(READ_ONLY), (door, update, r.text)
     assert _count(base) == count, "an update changed the store"
     assert listener.connections == 0, "the endpoint fetched a URL"
 
@@ -176,20 +178,24 @@ OUTSIDE = [
 @pytest.mark.parametrize("address", OUTSIDE)
 def test_from_and_service_to_any_address_refused(address: str, base: str, listener: Listener) -> None:
     iri = address.replace("{port}", str(listener.port))
-    for query in (
-        f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }} LIMIT 1",
-        f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
-        f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ SERVICE SILENT <{iri}> {{ ?s ?p ?o }} }}",
-        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{iri}> WHERE {{ ?s ?p ?o }}",
-        f"ASK FROM <{iri}> {{ ?s ?p ?o }}",
+    service = "refused: SERVICE is not allowed here (the endpoint never fetches remote data)"
+    from_graph = f"refused: FROM <{iri}> names no graph in this store (the endpoint never loads graphs from the web)"
+    for query, refusal in (
+        (f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }} LIMIT 1", from_graph),
+        (f"SELECT * FROM NAMED <{iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1", from_graph),
+        (f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?s ?p ?o }} }}", service),
+        (f"SELECT * WHERE {{ SERVICE SILENT <{iri}> {{ ?s ?p ?o }} }}", service),
+        (f"CONSTRUCT {{ ?s ?p ?o }} FROM <{iri}> WHERE {{ ?s ?p ?o }}", from_graph),
+        (f"ASK FROM <{iri}> {{ ?s ?p ?o }}", from_graph),
     ):
         r = httpx.get(base + "/sparql", params={"query": query})
-        assert r.status_code in (400, 403), (query, r.status_code, r.text)
+        assert r.status_code == 400, (query, r.status_code, r.text)
+        assert r.text.startswith(refusal), (query, r.text)
         assert "root:" not in r.text
     for name in ("default-graph-uri", "named-graph-uri"):
         r = httpx.get(base + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", name: iri})
-        assert r.status_code in (400, 403), (name, r.status_code, r.text)
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        assert r.text.startswith(f"refused: graph <{iri}> is not in this store"), (name, r.text)
     time.sleep(0.2)
     assert listener.connections == 0, "the endpoint fetched a URL"
 

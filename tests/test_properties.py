@@ -246,7 +246,10 @@ def _read(text: str | bytes) -> None:
         return
     assert {e.id for e in entities} == set(curated.entities)
     if PAPER_TEXT is not None:
-        assert isinstance(check_evidence(curated, PAPER_TEXT), list)
+        for error in check_evidence(curated, PAPER_TEXT):  # each problem names a file read and a line in it
+            assert isinstance(error, InputError), error
+            assert Path(error.path).parent == WORKDIR, error
+            assert error.line is None or 1 <= error.line <= len(path.read_bytes().splitlines()) + 1, error
 
 
 @cfg(250)
@@ -313,32 +316,71 @@ def test_load_index_mutated(index: Any) -> None:
     path = _write("index.json", json.dumps(index))
     try:
         data = load_index(path)
-        check_references(
-            path,
-            data,
-            {
-                "japan",
-                "mexico",
-                "impi",
-                "international-students",
-                "ntt-docomo",
-                "immigration-control-act",
-                "status-student",
-                "channel-education",
-                "japan-ministry-of-justice",
-                "saskia-sassen",
-            },
-        )
+        check_references(path, data, KNOWN_IDS)
     except InputError as exc:
         assert exc.path == str(path)
         return
-    for key in ("sections", "paragraphs", "citations", "mentions"):
-        assert isinstance(data[key], list)
+    _assert_index_keeps_its_promises(data)
+
+
+KNOWN_IDS = {
+    "japan",
+    "mexico",
+    "impi",
+    "international-students",
+    "ntt-docomo",
+    "immigration-control-act",
+    "status-student",
+    "channel-education",
+    "japan-ministry-of-justice",
+    "saskia-sassen",
+}
+
+
+def _assert_index_keeps_its_promises(data: dict[str, Any]) -> None:
+    """What an accepted index promises its readers: spans inside the paper, known references."""
+    length = data["length"]
+    assert type(length) is int and length > 0
+    spans = [s["span"] for s in data["sections"]] + [p["span"] for p in data["paragraphs"]]
+    spans += [[r["start"], r["end"]] for r in data["citations"] + data["mentions"]]
+    for start, end in spans:
+        assert type(start) is int and type(end) is int and 0 <= start < end <= length, (start, end, length)
+    assert {m["entity"] for m in data["mentions"]} <= KNOWN_IDS
+    assert {p["section"] for p in data["paragraphs"]} <= {s["id"] for s in data["sections"]}
+    assert all(c["authors"] and all(isinstance(a, str) for a in c["authors"]) for c in data["citations"])
+
+
+def test_the_unchanged_mini_index_keeps_its_promises() -> None:
+    """The check above on the fixture itself: it has records of every kind to check."""
+    data = load_index(MINI / "paper_index.json")
+    assert all(data[key] for key in ("sections", "paragraphs", "citations", "mentions"))
+    _assert_index_keeps_its_promises(data)
+
+
+#: How many inputs each property asks Hypothesis for (its ``cfg``): a strategy that cannot make
+#: that many different inputs (one narrowed to a constant by mistake) stops early.
+ASKED = {
+    "paper.split random": 300,
+    "paper.split mutated paper": 200,
+    "read_paper random bytes": 100,
+    "find_citations random": 300,
+    "find_citations planted": 300,
+    "curated.read_file mutated documents": 250,
+    "curated.read_file mutated text": 200,
+    "curated.read_file random": 200,
+    "index.load_index mutated": 200,
+}
 
 
 def test_counts_of_inputs_tried() -> None:
-    """Printed for the record (pytest -s); every property above ran."""
+    """Every property that ran in this session tried the number of inputs it asks for (printed
+    with -s); run alone, this test has nothing to check and says so."""
+    if not TRIED:
+        pytest.skip("no property ran before this test (run the whole module)")
     print("\ninputs tried by the property-based tests:")
     for name, count in sorted(TRIED.items()):
         print(f"  {name}: {count}")
     print(f"  total: {sum(TRIED.values())}")
+    assert set(TRIED) <= set(ASKED), f"a property without an entry in ASKED: {set(TRIED) - set(ASKED)}"
+    short = {name: count for name, count in TRIED.items() if count < 0.9 * ASKED[name]}
+    assert not short, f"properties that tried fewer inputs than they ask for: {short}"
