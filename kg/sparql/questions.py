@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import QueryError
 from kg.paths import queries_dir
+from kg.sparql.guard import tokens
 
 _HEADER = re.compile(r"^#\s*Question:\s*(.+)$", re.MULTILINE)
 
@@ -61,3 +63,30 @@ def resolve(query: str) -> str:
     if not stripped:
         raise QueryError("empty query")
     return query
+
+
+def ordered(sparql: str) -> bool:
+    """Whether *sparql* orders its answer (an ``ORDER BY`` outside strings, IRIs and comments).
+
+    >>> ordered("SELECT * { ?s ?p ?o } ORDER BY ?s"), ordered("SELECT * { ?s ?p 'order by' } # ORDER BY")
+    (True, False)
+    """
+    words = [value.upper() for kind, value in tokens(sparql) if kind == "name"]
+    return any(a == "ORDER" and b == "BY" for a, b in zip(words, words[1:], strict=False))
+
+
+def answers_agree(sparql: str, got: list[tuple[str, ...]], expected: list[tuple[str, ...]]) -> bool:
+    """Whether the rows *got* for *sparql* are its *expected* rows: in the same order when the
+    query orders, as multisets otherwise. An empty expected answer agrees with nothing: it would
+    let a question that matches nothing pass.
+
+    >>> answers_agree("SELECT ?x {}", [("b",), ("a",), ("a",)], [("a",), ("a",), ("b",)])
+    True
+    >>> answers_agree("SELECT ?x {} ORDER BY ?x", [("b",), ("a",)], [("a",), ("b",)])
+    False
+    """
+    if not expected:
+        return False
+    if ordered(sparql):
+        return got == expected
+    return Counter(got) == Counter(expected)
