@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kg.cli.app import app
 from kg.cli import cmd_build  # noqa: F401
+from kg.cli import cmd_store  # noqa: F401
 from kg.cli import cmd_query  # noqa: F401
 from kg.cli import cmd_explore  # noqa: F401
 from kg.cli import cmd_serve  # noqa: F401

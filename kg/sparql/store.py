@@ -20,6 +20,10 @@ import pyoxigraph as ox
 
 from kg.errors import GraphDirError, QueryError
 from kg.sparql.guard import READ_ONLY, scan
+from kg.sparql.isolate import needs_isolation, query_in_child, total_order
+from kg.sparql.ondisk import is_store, open_store
+from kg.sparql.syntax import explain_syntax_error
+from kg.terms import PREFIX_IRIS
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -91,8 +95,11 @@ class GraphStore:
 
     @classmethod
     def open(cls, directory: Path | str) -> GraphStore:
-        """Load every RDF file of *directory* into a new in-memory store."""
+        """Load every RDF file of *directory* into a new in-memory store; a persistent store folder
+        (made by ``kg load``, see :mod:`kg.sparql.ondisk`) is opened read-only instead."""
         directory = Path(directory)
+        if is_store(directory):
+            return cls(open_store(directory), str(directory))
         store = ox.Store()
         for path in graph_files(directory):
             try:
@@ -113,8 +120,11 @@ class GraphStore:
         return len(self.store)
 
     def query(self, sparql: str, bindings: dict[str, Any] | None = None) -> Any:
-        """Run *sparql* over the union of all graphs; raises :class:`QueryError` when malformed,
-        and refuses a SPARQL update with the endpoint's words (the store is read-only).
+        """Run *sparql* over the union of all graphs, the project's prefixes (:data:`kg.terms.PREFIX_IRIS`)
+        declared; raises :class:`QueryError` when malformed (one sentence: line, column, what was
+        found and expected), refuses a SPARQL update with the endpoint's words (the store is
+        read-only), and evaluates a query that sorts in a child process (:mod:`kg.sparql.isolate`),
+        so that an engine crash becomes a :class:`QueryError` instead of killing the caller.
 
         *bindings* maps variable names to values (IRIs as ``ox.NamedNode`` or plain Python
         values, taken as literals) substituted before evaluation.
@@ -124,12 +134,19 @@ class GraphStore:
         kg.errors.QueryError: this store is read-only: SPARQL updates are refused and nothing was changed
         """
         substitutions = {ox.Variable(k): _term(v) for k, v in (bindings or {}).items()}
+        options: dict[str, Any] = {
+            "use_default_graph_as_union": True,
+            "prefixes": PREFIX_IRIS,
+            "substitutions": substitutions or None,
+        }
         try:
-            return self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+            if needs_isolation(sparql):  # a sort may crash the engine: evaluate it in a child process
+                return _sorted_safely(self.store, sparql, options)
+            return self.store.query(sparql, **options)
         except SyntaxError as exc:
             if scan(sparql).update:  # Oxigraph reads only queries here: an update fails to parse
                 raise QueryError(READ_ONLY) from None
-            raise QueryError(f"malformed SPARQL: {exc}") from None
+            raise QueryError(f"malformed SPARQL: {explain_syntax_error(str(exc), sparql)}") from None
         except (OSError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
 
@@ -147,6 +164,18 @@ class GraphStore:
         names = [v.value for v in result.variables]
         for s in result:
             yield {n: to_python(s[n]) for n in names if s[n] is not None}
+
+
+def _sorted_safely(store: ox.Store, sparql: str, options: dict[str, Any]) -> Any:
+    """A sorting query, evaluated in a child; when the engine's order of mixed literals crashes it,
+    once more with kinds of values sorted apart (:func:`kg.sparql.isolate.total_order`)."""
+    try:
+        return query_in_child(store, sparql, **options)
+    except QueryError:
+        rewritten = total_order(sparql)
+        if rewritten is None:
+            raise
+        return query_in_child(store, rewritten, **options)
 
 
 def _term(value: Any) -> Any:

@@ -1,0 +1,138 @@
+"""The persistent store: a graph directory bulk-loaded once into an on-disk Oxigraph store.
+
+Reading a large graph directory into memory costs minutes and gigabytes at every ``kg query``;
+an on-disk store is loaded once (``kg load``) and then opened in milliseconds by ``kg query``,
+``kg serve``, ``kg explain``, ``kg path`` and :func:`kg.open_graph` — give its folder as
+``--graph``. A store folder holds ``oxigraph/`` (the database) and ``store.json`` (what it was
+loaded from: the build's version and the sha256 of every source file, and the number of quads).
+``store.json`` is written last, and the folder is filled beside the old one and swapped in whole
+(:mod:`kg.atomic`), so a load killed half-way leaves the previous store usable and a folder without
+``store.json`` is refused as partial. A store whose source files changed since is refused as stale
+when the source folder is still there.
+
+At the paper's size the in-memory path stays the default: a store is only used when asked for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.atomic import staged_directory
+from kg.errors import GraphDirError
+
+MANIFEST = "store.json"
+DATABASE = "oxigraph"
+KIND = "mxjp-talent-kg store"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What ``kg load`` did."""
+
+    store: Path
+    quads: int
+    seconds: float
+    files: list[str]
+
+
+def is_store(directory: Path) -> bool:
+    """Whether *directory* is (or claims to be) a persistent store folder."""
+    return (directory / MANIFEST).is_file() or (directory / DATABASE).is_dir()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load(graph: Path, target: Path, *, progress: Callable[[str], None] | None = None) -> LoadResult:
+    """Bulk-load the graph directory *graph* into a new store at *target* (replaced whole)."""
+    from kg.sparql.store import FORMATS, graph_files
+
+    files = graph_files(graph)
+    if target.resolve() == graph.resolve():
+        raise GraphDirError(f"--store {target}: must differ from --graph")
+    version = _build_version(graph)
+    started = time.perf_counter()
+    with staged_directory(target) as tmp:
+        store = ox.Store(str(tmp / DATABASE))
+        for path in files:
+            if progress is not None:
+                progress(f"loading {path.name}")
+            try:
+                store.bulk_load(path=str(path), format=FORMATS[path.suffix])
+            except SyntaxError as exc:
+                raise GraphDirError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+        if progress is not None:
+            progress("optimising the store")
+        store.optimize()
+        quads = len(store)
+        store.flush()
+        del store  # close the database before the folder is swapped in
+        manifest = {
+            "kind": KIND,
+            "kg_version": version,
+            "source": str(graph.resolve()),
+            "files": {p.name: _sha256(p) for p in files},
+            "quads": quads,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return LoadResult(target, quads, time.perf_counter() - started, [p.name for p in files])
+
+
+def _build_version(graph: Path) -> str:
+    try:
+        return str(json.loads((graph / "reports" / "build.json").read_text(encoding="utf-8"))["kg_version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"  # not the output of `kg build`
+
+
+def manifest_of(directory: Path) -> dict[str, Any]:
+    """The checked manifest of a store folder; raises :class:`GraphDirError` naming the problem."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise GraphDirError(
+            f"{directory}: a partial store (no {MANIFEST}: the load did not finish); run `kg load` again"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("kind") != KIND or not isinstance(manifest.get("files"), dict):
+            raise ValueError("not a store manifest")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise GraphDirError(f"{path}: damaged store manifest ({exc}); run `kg load` again") from None
+    _check_fresh(directory, manifest)
+    return manifest
+
+
+def _check_fresh(directory: Path, manifest: dict[str, Any]) -> None:
+    """A store is stale when the files it was loaded from changed since (checked while they exist)."""
+    source = Path(str(manifest.get("source", "")))
+    if not source.is_dir():
+        return
+    for name, digest in manifest["files"].items():
+        path = source / name
+        if path.is_file() and path.stat().st_size and _sha256(path) != digest:
+            raise GraphDirError(
+                f"{directory}: a stale store: {path} changed since it was loaded; run `kg load --graph {source} "
+                f"--store {directory}` again"
+            )
+
+
+def open_store(directory: Path) -> ox.Store:
+    """Open the store in *directory* read-only, after checking its manifest."""
+    manifest_of(directory)
+    try:
+        return ox.Store.read_only(str(directory / DATABASE))
+    except OSError as exc:
+        raise GraphDirError(f"{directory}: damaged store ({exc}); run `kg load` again") from None
