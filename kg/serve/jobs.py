@@ -14,13 +14,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import EndpointError, UnknownEntity
+from kg.errors import EndpointError, QueryError, UnknownEntity
 from kg.paths import read_query
 from kg.resolve import Names, names_of
 from kg.serve import conneg
 from kg.sparql.guard import READ_ONLY, scan
+from kg.sparql.isolate import evaluate
 from kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from kg.sparql.store import GraphStore
+from kg.sparql.syntax import explain_syntax_error
+from kg.terms import PREFIX_IRIS
 
 
 @dataclass
@@ -143,7 +146,9 @@ def run_query(
     except SyntaxError as exc:
         if scan(query).update:
             raise EndpointError(403, f"{READ_ONLY} ({exc})") from None
-        raise EndpointError(400, f"malformed SPARQL: {exc}") from None
+        raise EndpointError(400, f"malformed SPARQL: {explain_syntax_error(str(exc), query)}") from None
+    except QueryError as exc:  # the engine crashed on a sort it could not be spared
+        raise EndpointError(422, str(exc)) from None
     except (OSError, ValueError) as exc:
         raise EndpointError(400, f"query failed: {exc}") from None
     is_graph = isinstance(result, ox.QueryTriples)
@@ -160,7 +165,7 @@ def _query_with_unknown_functions(store: ox.Store, query: str, options: dict[str
     unknown: dict[ox.NamedNode, Any] = {}
     while True:
         try:
-            return store.query(query, custom_functions=unknown or None, **options)
+            return evaluate(store, query, custom_functions=unknown or None, prefixes=PREFIX_IRIS, **options)
         except RuntimeError as exc:
             match = _UNKNOWN_FUNCTION.search(str(exc))
             if match is None or len(unknown) > 50:

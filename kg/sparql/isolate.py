@@ -90,8 +90,31 @@ def query_in_child(store: ox.Store, sparql: str, **options: Any) -> Any:
     outcome, value = pickle.loads(data)
     if outcome == "error":
         name, message = value
-        raise SyntaxError(message) if name == "SyntaxError" else OSError(message)
+        raise _ERRORS.get(name, OSError)(message)
     return _answer_from_bytes(*value)
+
+
+#: The errors of a query that come back from the child as themselves (any other: OSError).
+_ERRORS: dict[str, type[Exception]] = {
+    "SyntaxError": SyntaxError,
+    "RuntimeError": RuntimeError,
+    "ValueError": ValueError,
+}
+
+
+def evaluate(store: ox.Store, sparql: str, **options: Any) -> Any:
+    """``store.query(sparql, **options)``, safely: a query that sorts is evaluated in a child, and
+    when the engine's order of mixed literals crashes it, once more with the kinds of values sorted
+    apart (:func:`total_order`); a query that cannot be rewritten so gets :data:`CRASHED`."""
+    if not needs_isolation(sparql):
+        return store.query(sparql, **options)
+    try:
+        return query_in_child(store, sparql, **options)
+    except QueryError:
+        rewritten = total_order(sparql)
+        if rewritten is None:
+            raise
+        return query_in_child(store, rewritten, **options)
 
 
 #: Kinds of literal that Oxigraph orders by value; across kinds it falls back to the lexical form,

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.errors import GraphDirError, QueryError
 from kg.sparql.guard import READ_ONLY, scan
-from kg.sparql.isolate import needs_isolation, query_in_child, total_order
+from kg.sparql.isolate import evaluate
 from kg.sparql.ondisk import is_store, open_store
 from kg.sparql.syntax import explain_syntax_error
 from kg.terms import PREFIX_IRIS
@@ -140,9 +140,7 @@ class GraphStore:
             "substitutions": substitutions or None,
         }
         try:
-            if needs_isolation(sparql):  # a sort may crash the engine: evaluate it in a child process
-                return _sorted_safely(self.store, sparql, options)
-            return self.store.query(sparql, **options)
+            return evaluate(self.store, sparql, **options)  # a sort runs in a child: it may crash the engine
         except SyntaxError as exc:
             if scan(sparql).update:  # Oxigraph reads only queries here: an update fails to parse
                 raise QueryError(READ_ONLY) from None
@@ -164,18 +162,6 @@ class GraphStore:
         names = [v.value for v in result.variables]
         for s in result:
             yield {n: to_python(s[n]) for n in names if s[n] is not None}
-
-
-def _sorted_safely(store: ox.Store, sparql: str, options: dict[str, Any]) -> Any:
-    """A sorting query, evaluated in a child; when the engine's order of mixed literals crashes it,
-    once more with kinds of values sorted apart (:func:`kg.sparql.isolate.total_order`)."""
-    try:
-        return query_in_child(store, sparql, **options)
-    except QueryError:
-        rewritten = total_order(sparql)
-        if rewritten is None:
-            raise
-        return query_in_child(store, rewritten, **options)
 
 
 def _term(value: Any) -> Any:
