@@ -63,6 +63,9 @@ def build(
 def validate(
     graph: GraphOpt = Path("build"),
     reasoner: Annotated[str, typer.Option(help="hermit, owlrl, or auto.")] = "auto",
+    force: Annotated[
+        bool, typer.Option("--force", help="Check again even when the build already checked these very files.")
+    ] = False,
 ) -> None:
     """Check a graph: OWL consistency (HermiT, or owlrl without Java) and the SHACL shapes.
 
@@ -72,7 +75,8 @@ def validate(
     from kg.build.check import check_graph
 
     try:
-        report = check_graph(graph, reasoner=reasoner)
+        with err.status("checking…") as status:
+            report = check_graph(graph, reasoner=reasoner, force=force, progress=lambda step: status.update(f"{step}…"))
     except KgError as exc:
         fail(exc)
     out.print(report.text, highlight=False, markup=False)
