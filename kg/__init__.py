@@ -19,7 +19,7 @@ The package is laid out by capability, arrows pointing down only (checked by
 
 >>> import kg
 >>> kg.__version__
-'0.1.0'
+'0.2.0'
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from kg.sparql.questions import Question
     from kg.sparql.store import GraphStore
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__", "build_graph", "find_entity", "open_graph", "query", "questions"]
 
 
