@@ -66,20 +66,7 @@ def load(graph: Path, target: Path, *, progress: Callable[[str], None] | None = 
     version = _build_version(graph)
     started = time.perf_counter()
     with staged_directory(target) as tmp:
-        store = ox.Store(str(tmp / DATABASE))
-        for path in files:
-            if progress is not None:
-                progress(f"loading {path.name}")
-            try:
-                store.bulk_load(path=str(path), format=FORMATS[path.suffix])
-            except SyntaxError as exc:
-                raise GraphDirError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
-        if progress is not None:
-            progress("optimising the store")
-        store.optimize()
-        quads = len(store)
-        store.flush()
-        del store  # close the database before the folder is swapped in
+        quads = _fill(tmp / DATABASE, files, FORMATS, progress)
         manifest = {
             "kind": KIND,
             "kg_version": version,
@@ -89,6 +76,28 @@ def load(graph: Path, target: Path, *, progress: Callable[[str], None] | None = 
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return LoadResult(target, quads, time.perf_counter() - started, [p.name for p in files])
+
+
+def _fill(database: Path, files: list[Path], formats: dict[str, Any], progress: Callable[[str], None] | None) -> int:
+    """Bulk-load *files* into a new database; it is closed when this returns or fails, so that a
+    failed load's staging folder can be removed whole."""
+    store = ox.Store(str(database))
+    try:
+        for path in files:
+            if progress is not None:
+                progress(f"loading {path.name}")
+            try:
+                store.bulk_load(path=str(path), format=formats[path.suffix])
+            except SyntaxError as exc:
+                raise GraphDirError(f"{path}: not valid {path.suffix[1:].upper()}: {exc}") from None
+        if progress is not None:
+            progress("optimising the store")
+        store.optimize()
+        quads = len(store)
+        store.flush()
+        return quads
+    finally:
+        del store  # closes the database (the traceback of a failure must not keep it open)
 
 
 def _build_version(graph: Path) -> str:
