@@ -48,7 +48,7 @@ NAMESPACES: dict[str, str] = {
     "semapv": "https://w3id.org/semapv/vocab/",
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
-    "geonames": "http://sws.geonames.org/",
+    "geonames": "https://sws.geonames.org/",
     "gn": "http://www.geonames.org/ontology#",
     "ror": "https://ror.org/",
     "doi": "https://doi.org/",

@@ -1,17 +1,27 @@
 """SSSOM mapping tables (``mappings.sssom.tsv``): a YAML metadata header with its ``curie_map``,
 then one mapping per row, from curated ids to Wikidata, ROR, GeoNames and DOI identifiers.
-Mistakes are reported with the file and line."""
+
+Read, validated and written with the community's libraries: ``sssom`` (sssom-py) parses the
+table into its data model and checks it against the SSSOM schema, ``curies`` expands the CURIEs
+with the table's prefix map. sssom-py names neither file nor line, and quietly drops a row whose
+confidence or date it cannot read; so each row is first checked here, as read, and every
+mistake (ours or the schema's) is reported as ``file:line: message``."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime
 import io
+import logging
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import curies
 import yaml
 from rdflib import OWL, SKOS, URIRef
 
@@ -54,9 +64,12 @@ JUSTIFICATIONS = frozenset(
     }
 )
 REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
-_CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*):(\S+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HTTP = re.compile(r"^https?://\S+$")
+_SCHEMA_ERROR = re.compile(r"^(?P<message>.*) in /mappings/(?P<index>\d+)(?:/(?P<slot>\w+))?")
+
+if TYPE_CHECKING:
+    from sssom.util import MappingSetDataFrame
 
 
 @dataclass(frozen=True)
@@ -81,25 +94,39 @@ class Mapping:
 
 @dataclass
 class MappingSet:
-    """An SSSOM mapping set: its metadata (with the curie_map) and its rows."""
+    """An SSSOM mapping set: its metadata (with the curie_map), its rows, and sssom-py's own
+    reading of it (``msdf``, a ``MappingSetDataFrame``; None for an absent table)."""
 
     path: Path
     metadata: dict[str, Any]
     curie_map: dict[str, str]
     mappings: list[Mapping]
     columns: list[str]
+    msdf: MappingSetDataFrame | None = None
 
 
-def expand_curie(curie: str, curie_map: dict[str, str]) -> URIRef | None:
-    """Expand *curie* with *curie_map*; None when its prefix is not in the map.
+def expand_curie(curie: str, curie_map: dict[str, str] | curies.Converter) -> URIRef | None:
+    """Expand *curie* with *curie_map* (a prefix map or a ``curies.Converter``); None when its
+    prefix is not in the map.
 
     >>> expand_curie("wd:Q17", {"wd": "http://www.wikidata.org/entity/"})
     rdflib.term.URIRef('http://www.wikidata.org/entity/Q17')
     """
-    match = _CURIE.match(curie)
-    if not match or match.group(1) not in curie_map:
-        return None
-    return URIRef(curie_map[match.group(1)] + match.group(2))
+    converter = curie_map if isinstance(curie_map, curies.Converter) else curies.Converter.from_prefix_map(curie_map)
+    expanded = converter.expand(curie, strict=False) if ":" in curie else None
+    return URIRef(expanded) if expanded else None
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """sssom-py and linkml log every finding at ERROR on the root logger; we report them ourselves."""
+    logging.disable(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # sssom-py's own use of pandas keywords that pandas deprecates
+            yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _header(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
@@ -142,17 +169,12 @@ def read_sssom(
         raise InputError(path, f"cannot read the mapping table: {exc}") from None
     lines = text.splitlines()
     metadata, first = _header(lines, path)
-    for key in REQUIRED_METADATA if strict else ("curie_map",):
-        if key not in metadata:
-            raise InputError(path, f"the metadata header has no `{key}`", 1)
-    curie_map = metadata["curie_map"]
-    if not isinstance(curie_map, dict) or not all(isinstance(v, str) for v in curie_map.values()):
-        raise InputError(path, "`curie_map` must map prefixes to IRI strings", 1)
-    curie_map = {str(k): v for k, v in curie_map.items()}
+    curie_map, converter = _prefix_map(metadata, path, strict)
     if first >= len(lines) or not lines[first].strip():
         raise InputError(path, "no column header line after the metadata", first + 1)
     columns = lines[first].split("\t")
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    condensed = {c: _text(metadata[c]) for c in REQUIRED_COLUMNS if c not in columns and c in metadata}
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns and c not in condensed]
     if missing:
         raise InputError(path, f"missing required column(s): {', '.join(missing)}", first + 1)
     known = set(known_ids) if known_ids is not None else None
@@ -163,13 +185,60 @@ def read_sssom(
         cells = next(csv.reader(io.StringIO(raw), delimiter="\t", quoting=csv.QUOTE_NONE))
         if len(cells) != len(columns):
             raise InputError(path, f"{len(cells)} cells where the header has {len(columns)} columns", offset)
-        mappings.append(_row(dict(zip(columns, cells, strict=True)), curie_map, known, subject_prefix, path, offset))
-    return MappingSet(path, metadata, curie_map, mappings, columns)
+        row = {**condensed, **dict(zip(columns, cells, strict=True))}
+        mappings.append(_row(row, converter, known, subject_prefix, path, offset))
+    msdf = _sssom_py(path, mappings)
+    return MappingSet(path, metadata, curie_map, mappings, columns, msdf)
+
+
+def _prefix_map(metadata: dict[str, Any], path: Path, strict: bool) -> tuple[dict[str, str], curies.Converter]:
+    """The required metadata, and the ``curie_map`` as a dict and as a ``curies.Converter``."""
+    for key in REQUIRED_METADATA if strict else ("curie_map",):
+        if key not in metadata:
+            raise InputError(path, f"the metadata header has no `{key}`", 1)
+    curie_map = metadata["curie_map"]
+    if not isinstance(curie_map, dict) or not all(isinstance(v, str) for v in curie_map.values()):
+        raise InputError(path, "`curie_map` must map prefixes to IRI strings", 1)
+    curie_map = {str(k): v for k, v in curie_map.items()}
+    try:
+        return curie_map, curies.Converter.from_prefix_map(curie_map)
+    except (ValueError, curies.api.DuplicateURIPrefixes, curies.api.DuplicatePrefixes) as exc:
+        raise InputError(path, f"`curie_map` is not a valid prefix map: {' '.join(str(exc).split())}", 1) from None
+
+
+def _sssom_py(path: Path, mappings: list[Mapping]) -> MappingSetDataFrame:
+    """The table as sssom-py reads it, checked against the SSSOM schema; its findings get the
+    line of the row they are about."""
+    with quiet():
+        from sssom.parsers import parse_sssom_table
+        from sssom.validators import SchemaValidationType, validate
+
+    line_of = {(m.subject_id, m.predicate_id, m.object_id, m.justification): m.line for m in mappings}
+    try:
+        with quiet():
+            msdf = parse_sssom_table(path)
+            reports = validate(msdf, [SchemaValidationType.JsonSchema], fail_on_error=False)
+    except (ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise InputError(path, f"sssom-py cannot read the table: {' '.join(str(exc).split())[:300]}") from None
+    rows = msdf.df.to_dict("records")
+    for report in reports.values():
+        for result in report.results:
+            found = _SCHEMA_ERROR.match(result.message)
+            row = rows[int(found["index"])] if found and int(found["index"]) < len(rows) else {}
+            key = tuple(
+                str(row.get(c, "")) for c in ("subject_id", "predicate_id", "object_id", "mapping_justification")
+            )
+            message = found["message"] if found else result.message
+            slot = f"`{found['slot']}` " if found and found["slot"] else ""
+            raise InputError(path, f"not valid SSSOM: {slot}{message[:300]}", line_of.get(key))  # type: ignore[arg-type]
+    if len(rows) != len(mappings):
+        raise InputError(path, f"sssom-py reads {len(rows)} mapping(s) where the file has {len(mappings)}")
+    return msdf
 
 
 def _row(
     row: dict[str, str],
-    curie_map: dict[str, str],
+    converter: curies.Converter,
     known: set[str] | None,
     subject_prefix: str | None,
     path: Path,
@@ -178,7 +247,7 @@ def _row(
     def fail(message: str) -> InputError:
         return InputError(path, message, line)
 
-    iris = _expanded(row, curie_map, fail)
+    iris = _expanded(row, converter, fail)
     if row["predicate_id"] not in PREDICATES:
         raise fail(f"unknown predicate {row['predicate_id']!r} (known: {', '.join(sorted(PREDICATES))})")
     justification = row["mapping_justification"]
@@ -195,7 +264,7 @@ def _row(
         if prefix != subject_prefix or local not in known:
             raise fail(f"subject {subject_id!r} is not a curated id (expected {subject_prefix}:<id> of an entity)")
     confidence = _confidence(row["confidence"], fail)
-    if row.get("mapping_date") and not _DATE.match(row["mapping_date"]):
+    if row.get("mapping_date") and not _iso_date(row["mapping_date"]):
         raise fail(f"mapping_date {row['mapping_date']!r} is not an ISO date YYYY-MM-DD")
     source = row.get("see_also", "").strip()
     if source and not HTTP.match(source):
@@ -219,7 +288,22 @@ def _row(
     )
 
 
-def _expanded(row: dict[str, str], curie_map: dict[str, str], fail: Any) -> dict[str, URIRef]:
+def _text(value: object) -> str:
+    """A metadata value as it would stand in a cell (sssom-py moves a column whose cells are all
+    equal into the header: ``mapping_date: 2026-11-27``)."""
+    if isinstance(value, list):
+        return "|".join(str(v) for v in value)
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        return bool(_DATE.match(value)) and datetime.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _expanded(row: dict[str, str], converter: curies.Converter, fail: Any) -> dict[str, URIRef]:
     """The row's CURIEs as IRIs; every required cell must be filled and its prefix mapped."""
     for column in ("subject_id", "predicate_id", "object_id", "mapping_justification", "confidence"):
         if not row[column].strip():
@@ -227,7 +311,7 @@ def _expanded(row: dict[str, str], curie_map: dict[str, str], fail: Any) -> dict
     iris: dict[str, URIRef] = {}
     for column in ("subject_id", "predicate_id", "object_id", "mapping_justification"):
         value = row[column]
-        expanded = expand_curie(value, curie_map)
+        expanded = expand_curie(value, converter)
         if expanded is None:
             prefix = value.split(":", 1)[0] if ":" in value else value
             raise fail(f"`{column}` {value!r}: prefix {prefix!r} is not in the curie_map")

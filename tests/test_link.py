@@ -50,8 +50,15 @@ def test_identifier_links_come_first_and_are_exact(proposals: list[Proposal]) ->
     by_object = {p.object: p for p in proposals}
     assert by_object[EX + "unam"].justification == "semapv:MappingChaining"
     assert by_object[EX + "cohen2002"].predicate.endswith("exactMatch")  # DOI compared case-insensitively
-    assert by_object[EX + "jp"].justification == "semapv:LexicalMatching"  # the Spanish label
-    assert by_object[EX + "jp"].predicate.endswith("closeMatch")
+    assert by_object[EX + "mx"].justification == "semapv:LexicalMatching"  # the Spanish label
+    assert by_object[EX + "mx"].predicate.endswith("closeMatch")
+
+
+def test_entity_linked_by_identifier_gets_no_label_proposal(proposals: list[Proposal]) -> None:
+    """Japan shares wd:Q17 with the other dataset: its second record there (ex:jp, same Spanish
+    label) is not proposed, and Japan has one proposal only."""
+    assert [p.object for p in proposals if p.subject == RES + "japan"] == ["http://www.wikidata.org/entity/Q17"]
+    assert EX + "jp" not in {p.object for p in proposals}
 
 
 def test_lower_threshold_keeps_precision_on_traps() -> None:
@@ -66,6 +73,9 @@ def test_on_the_mini_graph(mini_graph: Path) -> None:
     precision, recall = evaluate(found, read_gold(LINK / "gold-mini.tsv"))
     assert precision == 1.0
     assert recall == 1.0
+    (japan,) = [p for p in found if p.subject == RES + "japan"]  # two equally good records: one row to review
+    assert japan.needs_review
+    assert {iri for iri, _ in japan.alternatives} == {EX + "jp", "http://www.wikidata.org/entity/Q17"}
 
 
 def test_identifier_forms() -> None:
@@ -83,19 +93,47 @@ def test_cli_writes_sssom_and_merges(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     table = read_sssom(out, strict=False)
-    assert len(table.mappings) == 9
+    assert len(table.mappings) == 8
     assert {"similarity_score", "similarity_measure"} <= set(table.columns)
     graph_dir = tmp_path / "g"
     graph_dir.mkdir()
     (graph_dir / "data.ttl").write_text((LINK / "ours" / "graph.ttl").read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(
-        app, ["link", "--graph", str(graph_dir), "--with", str(LINK / "other.ttl"), "--merge", "--accept", str(out)]
-    )
+    result = runner.invoke(app, ["link", "--graph", str(graph_dir), "--merge", "--accept", str(out)])  # no --with
     assert result.exit_code == 0, result.output
     assert (graph_dir / "links.ttl").is_file()
     again = link(graph_dir, LINK / "other.ttl")
-    assert {p.object for p in again} >= {EX + "jp", EX + "smi"}  # merged links now count as identifiers
+    assert {p.object for p in again} >= {EX + "mx", EX + "smi"}  # merged links now count as identifiers
     assert all(p.justification == "semapv:MappingChaining" for p in again if p.object.startswith(EX))
+
+
+def test_merged_links_keep_their_provenance(tmp_path: Path) -> None:
+    """Each merged row is also written as SSSOM's RDF (by sssom-py): an owl:Axiom with its
+    justification, confidence, author and date; merging twice adds nothing."""
+    from rdflib import OWL, Graph, Literal, URIRef
+
+    out = tmp_path / "proposals.sssom.tsv"
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "other.ttl"), "-o", str(out)]
+        ).exit_code
+        == 0
+    )
+    into = tmp_path / "links.ttl"
+    assert runner.invoke(app, ["link", "--merge", "--accept", str(out), "--into", str(into)]).exit_code == 0
+    graph = Graph().parse(into)
+    sssom = "https://w3id.org/sssom/"
+    axiom = next(graph.subjects(OWL.annotatedTarget, URIRef(EX + "mx")))
+    assert graph.value(axiom, OWL.annotatedSource) == URIRef(RES + "mexico")
+    assert graph.value(axiom, URIRef(sssom + "mapping_justification")) == URIRef(
+        "https://w3id.org/semapv/vocab/LexicalMatching"
+    )
+    assert float(graph.value(axiom, URIRef(sssom + "confidence"))) == 1.0
+    assert graph.value(axiom, URIRef("http://purl.org/pav/authoredBy")) == URIRef(RES + "agent/kg-link")
+    assert isinstance(graph.value(axiom, URIRef("http://purl.org/dc/terms/created")), Literal)
+    size = len(graph)
+    assert runner.invoke(app, ["link", "--merge", "--accept", str(out), "--into", str(into)]).exit_code == 0
+    assert len(Graph().parse(into)) == size
 
 
 def test_cli_errors_are_clear(tmp_path: Path) -> None:
@@ -104,5 +142,17 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "missing.ttl" in result.output
     result = runner.invoke(app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "other.ttl"), "--merge"])
     assert result.exit_code == 2 and "--accept" in result.output
+    result = runner.invoke(app, ["link", "--graph", str(LINK / "ours")])
+    assert result.exit_code == 2 and "--with FILE or --endpoint URL" in result.output
+    result = runner.invoke(
+        app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "other.ttl"), "--threshold", "2"]
+    )
+    assert result.exit_code == 2 and "--threshold 2" in result.output
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = runner.invoke(app, ["link", "--graph", str(LINK / "ours"), "--with", str(bad)])
+    assert result.exit_code == 1 and "bad.ttl" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["link", "--graph", str(LINK / "ours"), "--with", str(LINK / "README.md")])
+    assert result.exit_code == 1 and "unknown RDF format" in result.output
     result = runner.invoke(app, ["link", "--help"])
     assert "Example:" in result.output

@@ -211,3 +211,48 @@ def test_mapping_claims_have_provenance_and_evidence(tmp_path: Path) -> None:
         assert (span, RDF.type, MX.TextSpan) in dataset, claim
         assert dataset.value(claim, MX.method) in (MX.curation, MX.extraction), claim
         assert dataset.value(claim, PROV.wasDerivedFrom) is not None, claim
+
+
+def test_shipped_table_round_trips_through_sssom_py() -> None:
+    """sssom-py reads the shipped table and writes it back byte for byte: it is in SSSOM's own form."""
+    import io
+
+    from sssom.writers import write_table
+
+    from loaders.sssom import quiet
+
+    table = read_sssom(SSSOM)
+    assert table.msdf is not None
+    out = io.StringIO()
+    with quiet():
+        write_table(table.msdf, out)
+    assert out.getvalue() == SSSOM.read_text(encoding="utf-8")
+
+
+def test_geonames_iris_are_canonical(curated_ids: set[str]) -> None:
+    """GeoNames links are https://sws.geonames.org/ID/, as GeoNames writes them, everywhere."""
+    from kg.terms import NAMESPACES
+
+    assert NAMESPACES["geonames"] == "https://sws.geonames.org/"
+    table = read_sssom(SSSOM, curated_ids)
+    geonames = [m for m in table.mappings if m.object_id.startswith("geonames:")]
+    assert geonames and all(str(m.object).startswith("https://sws.geonames.org/") for m in geonames)
+    assert all(str(m.object).endswith("/") for m in geonames)
+
+
+def test_schema_findings_of_sssom_py_name_the_line(tmp_path: Path) -> None:
+    """What only the SSSOM schema knows (here a similarity score above 1) is reported with its line."""
+    header = HEADER.replace("\tcomment\n", "\tcomment\tsimilarity_score\n")
+    path = _write(tmp_path, GOOD + "\t0.5\n" + GOOD.replace("wd:Q17", "wd:Q96") + "\t1.5", header)
+    with pytest.raises(InputError) as caught:
+        read_sssom(path, {"japan"})
+    assert caught.value.line == 11
+    assert "similarity_score" in str(caught.value) and "1.5" in str(caught.value)
+
+
+def test_condensed_columns_are_read_from_the_header(tmp_path: Path) -> None:
+    """sssom-py moves a column whose cells are all equal (mapping_date) into the metadata header."""
+    header = HEADER.replace("\tmapping_date\t", "\t").replace("# license:", "# mapping_date: 2026-11-27\n# license:")
+    path = _write(tmp_path, GOOD.replace("\t2026-11-27\t", "\t"), header)
+    (mapping,) = read_sssom(path, {"japan"}).mappings
+    assert mapping.line == 11

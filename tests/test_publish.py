@@ -50,7 +50,7 @@ def test_build_writes_docs_and_void(mini_graph: Path) -> None:
 def test_void_counts_links_per_target() -> None:
     g = Graph()
     g.add((RES["japan"], OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q17")))
-    g.add((RES["japan"], SKOS.exactMatch, URIRef("http://sws.geonames.org/1861060/")))
+    g.add((RES["japan"], SKOS.exactMatch, URIRef("https://sws.geonames.org/1861060/")))
     g.add((RES["unam"], SKOS.exactMatch, URIRef("https://ror.org/01tmp8f25")))
     g.add((RES["unam"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q222738")))
     void = void_graph(g, ONTOLOGY, "0.0.0")

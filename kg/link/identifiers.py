@@ -59,6 +59,19 @@ def identifier_of_iri(iri: str) -> tuple[str, str] | None:
     return None
 
 
+_ID_HOSTS = ("wikidata.org/", "ror.org/", "doi.org/", "orcid.org/", "geonames.org/")
+
+
+def own_identifier(iri: str) -> tuple[str, str] | None:
+    """:func:`identifier_of_iri`, with a quick look at the host first (run on every record of a
+    large dataset).
+
+    >>> own_identifier("urn:x-gaz:1"), own_identifier("https://sws.geonames.org/1850147/")
+    (None, ('geonames', '1850147'))
+    """
+    return identifier_of_iri(iri) if any(host in iri for host in _ID_HOSTS) else None
+
+
 def identifier_of_literal(value: str, scheme: str | None) -> tuple[str, str] | None:
     """The (scheme, value) of an identifier literal; *scheme* None means guess it from the value.
 

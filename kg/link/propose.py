@@ -1,41 +1,48 @@
-"""``kg link``: propose links between our graph and another RDF dataset, as SSSOM.
+"""``kg link``: propose links between our graph and another dataset, as SSSOM.
 
 Two passes, in order of trust:
 
-1. **Shared identifiers.** An entity of the other dataset that carries the same Wikidata QID,
+1. **Shared identifiers.** A record of the other dataset that carries the same Wikidata QID,
    ROR, DOI, ORCID, GeoNames id, ISBN or ISO 3166 code as one of ours (as ``skos:exactMatch``,
    ``owl:sameAs`` or ``schema:sameAs`` IRIs, as identifier literals such as ``wdt:P1566``, or
    because its own IRI is such an identifier) is proposed as ``skos:exactMatch``
    (``semapv:MappingChaining``).
-2. **Labels.** The others are compared by label with rapidfuzz (accents, case, punctuation and
-   corporate suffixes ignored; every language compared, so ``Japón``@es meets ``Japón``@es),
-   guarded by the class family (a country never matches a state; a person never matches a
-   company) and, for people, by family and given names. Only the best unambiguous candidate at
-   or above the threshold is proposed, as ``skos:closeMatch``.
-
-An entity already linked by an identifier is never linked by label. Proposals are written as an
-SSSOM TSV with scores and justifications; reviewed rows can be merged into a graph file.
+2. **Names and context**, for our entities that step 1 did not link, against the records it did
+   not take: candidates by name (:mod:`kg.link.candidates`, :mod:`kg.link.names`), of a
+   compatible class family, in the same place (:mod:`kg.link.context`), scored and put through
+   the margin test (:mod:`kg.link.score`). Containers go first (continents, countries,
+   divisions, then cities), so a city can be checked against the division just linked. Each
+   record goes to one of ours at most (one-to-one). A confident link is a ``skos:closeMatch``;
+   close rivals give one row *to review* that names them all.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from kg.errors import UsageError
-from kg.link.entities import Entity, collect, load_other, normalise, our_families
+from kg.link.candidates import find_candidates
+from kg.link.context import Side, closure, verdict
+from kg.link.dataset import Dataset, Progress, read_dataset
+from kg.link.entities import Entity, collect
+from kg.link.families import CITY, CONTINENT, COUNTRY, PLACE, REGION, our_families
+from kg.link.identifiers import own_identifier
+from kg.link.score import Candidate, Decision, candidate, decide
 from kg.sparql.store import GraphStore
 from kg.terms import NAMESPACES
 
 SKOS = NAMESPACES["skos"]
+MARGIN = 0.05
+_ORDER = {CONTINENT: 0, COUNTRY: 1, REGION: 2, CITY: 3, PLACE: 4}
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A proposed link from one of our entities to one of theirs."""
+    """A proposed link from one of our entities to one of theirs; *alternatives* are the close
+    rivals of a row to review (empty for a confident link)."""
 
     subject: str
     subject_label: str
@@ -46,77 +53,25 @@ class Proposal:
     confidence: float
     measure: str
     comment: str
+    alternatives: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether this row stands for several close candidates that a person must choose between."""
+        return bool(self.alternatives)
 
 
-def _compatible(a: str | None, b: str | None) -> bool:
-    if a is None or b is None:
-        return False
-    if a == b:
-        return True
-    return (a == "place" and b.startswith("place:")) or (b == "place" and a.startswith("place:"))
-
-
-def _person_names(e: Entity) -> tuple[str | None, str | None]:
-    family = e.family_name
-    given = e.given_name
-    if family is None and e.labels:
-        label = e.label
-        if "," in label:
-            family, _, given = (x.strip() for x in label.partition(","))
-        else:
-            parts = label.split()
-            family = parts[-1]
-            given = " ".join(parts[:-1]) or given
-    return (normalise(family) if family else None, normalise(given) if given else None)
-
-
-def _persons_agree(a: Entity, b: Entity) -> bool:
-    """Same family name, and full given names on both sides that agree: a surname alone, or an
-    initial, never proves that two people are the same (S. Kobayashi may be Shinichi or not)."""
-    fa, ga = _person_names(a)
-    fb, gb = _person_names(b)
-    if not fa or fa != fb or not ga or not gb:
-        return False
-    full_a, full_b = [g for g in ga.split() if len(g) > 1], [g for g in gb.split() if len(g) > 1]
-    return bool(full_a and full_b) and fuzz.ratio(" ".join(full_a), " ".join(full_b)) >= 90
-
-
-def label_score(a: Entity, b: Entity) -> float:
-    """The best rapidfuzz token-sort ratio (0-1) over the two entities' labels, in any language."""
-    best = 0.0
-    ours = {normalise(t) for t, _ in a.labels}
-    theirs = {normalise(t) for t, _ in b.labels}
-    for x in ours:
-        for y in theirs:
-            if x and y:
-                best = max(best, fuzz.token_sort_ratio(x, y) / 100.0)
-    return best
-
-
-def propose(ours: dict[str, Entity], theirs: dict[str, Entity], threshold: float = 0.9) -> list[Proposal]:
-    """Proposals from *ours* to *theirs*: shared identifiers first, then labels (see the module doc)."""
-    if not 0.0 <= threshold <= 1.0:
-        raise UsageError(f"--threshold {threshold}: must be between 0 and 1")
-    out = by_identifier(ours, theirs)
-    linked = {p.object for p in out}
-    for their_iri, t in sorted(theirs.items()):
-        if their_iri not in linked and their_iri not in ours and t.labels:
-            proposal = by_label(ours, t, threshold)
-            if proposal is not None:
-                out.append(proposal)
-    return sorted(out, key=lambda p: (p.subject, p.object))
-
-
-def by_identifier(ours: dict[str, Entity], theirs: dict[str, Entity]) -> list[Proposal]:
+def by_identifier(ours: dict[str, Entity], data: Dataset) -> list[Proposal]:
     """``skos:exactMatch`` proposals for the records that share an identifier with one of ours."""
     by_id: dict[tuple[str, str], list[str]] = defaultdict(list)
     for iri, e in ours.items():
         for ident in e.ids:
             by_id[ident].append(iri)
     out: list[Proposal] = []
-    for their_iri, t in sorted(theirs.items()):
+    for their_iri in sorted(_sharing(by_id, data)):
         if their_iri in ours:
             continue
+        t = data.entity(their_iri)
         hits: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for ident in t.ids:
             for our_iri in by_id.get(ident, []):
@@ -139,41 +94,102 @@ def by_identifier(ours: dict[str, Entity], theirs: dict[str, Entity]) -> list[Pr
     return out
 
 
-def by_label(ours: dict[str, Entity], t: Entity, threshold: float) -> Proposal | None:
-    """A ``skos:closeMatch`` proposal for *t*: the one of ours whose labels are closest, when it is
-    of a compatible class family, at or above *threshold*, and not tied with another."""
-    scored = []
-    for our_iri, o in ours.items():
-        if not _compatible(o.family, t.family):
-            continue
-        if o.family == "person" and not _persons_agree(o, t):
-            continue
-        score = label_score(o, t)
-        if score >= threshold:
-            scored.append((score, our_iri))
-    if not scored:
+def _sharing(by_id: dict[tuple[str, str], list[str]], data: Dataset) -> set[str]:
+    """The records of *data* with an identifier of ours (their own IRI included)."""
+    found = {s for s, ids in data.ids.items() if not ids.isdisjoint(by_id)}
+    for subject in data.labels.keys() | data.family.keys():
+        if ("iri", subject) in by_id or ((own := own_identifier(subject)) is not None and own in by_id):
+            found.add(subject)
+    return found
+
+
+def by_name(
+    ours: dict[str, Entity],
+    data: Dataset,
+    threshold: float,
+    linked: dict[str, set[str]],
+    taken: set[str],
+    margin: float = MARGIN,
+) -> list[Proposal]:
+    """Proposals by name and context for *ours* (see the module docstring)."""
+    found = find_candidates(ours, data, threshold, taken)
+    everything = {**ours}
+    adm1_records = set(data.adm1.values())
+    out: list[Proposal] = []
+    for our_iri in sorted(ours, key=lambda i: (_ORDER.get(ours[i].family or "", 9), i)):
+        o = ours[our_iri]
+        mine = Side(o, closure(o, everything.get))
+        scored = []
+        for their_iri in sorted(found.get(our_iri, set()) - taken):
+            t = data.entity(their_iri)
+            context = verdict(mine, Side(t, closure(t, _lookup(data))), linked, adm1_records)
+            if context is not None and (c := candidate(o, t, threshold, context)) is not None:
+                scored.append(c)
+        decision = decide(scored, margin)
+        if decision.best is not None:
+            taken.add(decision.best.iri)
+            linked.setdefault(our_iri, set()).add(decision.best.iri)
+        if (proposal := _proposal(o, decision)) is not None:
+            out.append(proposal)
+    return out
+
+
+def _lookup(data: Dataset) -> Callable[[str], Entity | None]:
+    def get(iri: str) -> Entity | None:
+        return data.entity(iri) if iri in data.family or iri in data.labels or iri in data.ids else None
+
+    return get
+
+
+def _proposal(o: Entity, decision: Decision) -> Proposal | None:
+    best = decision.best or (decision.review[0] if decision.review else None)
+    if best is None:
         return None
-    scored.sort(reverse=True)
-    if len(scored) > 1 and scored[1][0] == scored[0][0]:
-        return None  # ambiguous: two of ours fit equally well
-    score, our_iri = scored[0]
-    o = ours[our_iri]
+    review = decision.review
+    exact = best.score == 1.0
+    comment = f"{best.why}; family {o.family}"
+    if review:
+        names = ", ".join(f"{c.iri} ({c.label}, {c.score:g})" for c in review)
+        comment = f"needs review: {len(review)} close candidates: {names}"
     return Proposal(
-        our_iri,
+        o.iri,
         o.label,
         SKOS + "closeMatch",
-        t.iri,
-        t.label,
-        "semapv:LexicalMatching" if score == 1.0 else "semapv:LexicalSimilarityThresholdMatching",
-        round(score, 3),
-        "rapidfuzz token_sort_ratio on normalised labels",
-        f"label match within class family {o.family}",
+        best.iri,
+        best.label,
+        "semapv:LexicalMatching" if exact else "semapv:LexicalSimilarityThresholdMatching",
+        round(best.score / (2 if review else 1), 3),
+        "kg link names and context (Levenshtein within a script, romaji across)",
+        comment,
+        tuple((c.iri, c.label) for c in review),
     )
 
 
-def link(graph_dir: Path, other: Path, threshold: float = 0.9) -> list[Proposal]:
-    """Propose links between the graph in *graph_dir* and the RDF file *other*."""
-    families = our_families()
-    ours = collect(GraphStore.open(graph_dir), families, ours=True)
-    theirs = collect(load_other(other), families, ours=False)
-    return propose(ours, theirs, threshold)
+def propose(ours: dict[str, Entity], data: Dataset, threshold: float = 0.9, margin: float = MARGIN) -> list[Proposal]:
+    """Proposals from *ours* to the records of *data*: shared identifiers first, then names."""
+    if not 0.0 < threshold <= 1.0:
+        raise UsageError(f"--threshold {threshold}: must be above 0 and at most 1")
+    out = by_identifier(ours, data)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for p in out:
+        linked[p.subject].add(p.object)
+    unlinked = {iri: e for iri, e in ours.items() if iri not in linked and e.family is not None}
+    out += by_name(unlinked, data, threshold, linked, {p.object for p in out}, margin)
+    return sorted(out, key=lambda p: (p.subject, p.object))
+
+
+def read_ours(graph_dir: Path) -> dict[str, Entity]:
+    """Our entities, from the graph in *graph_dir*."""
+    return collect(GraphStore.open(graph_dir), our_families(), ours=True)
+
+
+def link(
+    graph_dir: Path, other: Path, threshold: float = 0.9, *, margin: float = MARGIN, progress: Progress | None = None
+) -> list[Proposal]:
+    """Propose links between the graph in *graph_dir* and the RDF file *other* (streamed;
+    ``progress(bytes_read, total)`` is called as it is read)."""
+    ours = read_ours(graph_dir)
+    return propose(ours, read_dataset(other, progress, our_families()), threshold, margin)
+
+
+__all__ = ["Candidate", "Proposal", "by_identifier", "by_name", "link", "propose", "read_ours"]
