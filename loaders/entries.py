@@ -168,16 +168,52 @@ def _check_datatype(value: Any, datatype: str | None, where: Where) -> None:
         raise where.error(f"value {text!r} is not a valid xsd:{datatype}")
 
 
-def parse_entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
-    where = Where(path, item.line)
-    expect(item, dict, where, "an entity")
-    check_keys(
-        item,
+#: The keys each kind of entry may have, and those it must have.
+KEYS = {
+    "entity": (
         {"id", "type", "label", "altLabel", "paperSpelling", "adjective", "definition", "evidence", "facts", "source"},
         {"id", "type", "label"},
-        path,
-        "entity",
-    )
+    ),
+    "work": (
+        {"id", "fabio", "authors", "year", "title", "label", "evidence", "facts", "definition", "source"},
+        {"id", "fabio", "authors", "year"},
+    ),
+    "observation": (
+        {
+            "id",
+            "dataset",
+            "measure",
+            "value",
+            "min",
+            "max",
+            "qualifier",
+            "unit",
+            "period",
+            "area",
+            "population",
+            "actor",
+            "category",
+            "scope",
+            "source",
+            "asWritten",
+            "evidence",
+            "inferred",
+        },
+        {"id", "dataset", "measure", "unit", "evidence"},
+    ),
+}
+
+
+def _entry(item: LineDict, path: Path, kind: str) -> Where:
+    """Where an entry of *kind* starts, once it is a mapping with only its known keys."""
+    where = Where(path, item.line)
+    expect(item, dict, where, f"an {kind}" if kind[0] in "aeiou" else f"a {kind}")
+    check_keys(item, *KEYS[kind], path, kind)
+    return where
+
+
+def parse_entity(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
+    where = _entry(item, path, "entity")
     ident = _id(item, path)
     cls = expect(item["type"], str, at(item, "type", path), "type")
     if not vocab.is_class(cls):
@@ -230,15 +266,7 @@ def _source(item: LineDict, path: Path) -> str | None:
 
 
 def parse_work(item: LineDict, vocab: Vocabulary, path: Path) -> Entity:
-    where = Where(path, item.line)
-    expect(item, dict, where, "a work")
-    check_keys(
-        item,
-        {"id", "fabio", "authors", "year", "title", "label", "evidence", "facts", "definition", "source"},
-        {"id", "fabio", "authors", "year"},
-        path,
-        "work",
-    )
+    where = _entry(item, path, "work")
     ident = _id(item, path)
     fabio = item["fabio"]
     if fabio not in FABIO_TYPES:
@@ -278,29 +306,7 @@ OBS_REFS = {"dataset": "DataSet", "measure": "Measure", "unit": "Unit"}
 
 
 def parse_observation(item: LineDict, path: Path) -> Entity:
-    where = Where(path, item.line)
-    expect(item, dict, where, "an observation")
-    allowed = {
-        "id",
-        "dataset",
-        "measure",
-        "value",
-        "min",
-        "max",
-        "qualifier",
-        "unit",
-        "period",
-        "area",
-        "population",
-        "actor",
-        "category",
-        "scope",
-        "source",
-        "asWritten",
-        "evidence",
-        "inferred",
-    }
-    check_keys(item, allowed, {"id", "dataset", "measure", "unit", "evidence"}, path, "observation")
+    where = _entry(item, path, "observation")
     ident = _id(item, path)
     numbers = _numbers(item, ident, path)
     qualifier = item.get("qualifier", "range" if "max" in numbers else "exact")

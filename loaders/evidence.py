@@ -13,7 +13,10 @@ What "say it" means, by kind of statement (see ``loaders/data/README.md``):
 - a fact taken from a record: no span is needed; the record is.
 
 A name is found only as whole words, ignoring case, accents, line breaks and the form of dashes
-and quotes: ``Japan`` is not found in ``Japanese``, and ``28`` is not found in ``280`` or ``2.8``.
+and quotes: ``Japan`` is not found in ``Japanese``, ``28`` is not found in ``280`` or ``2.8``; a
+date may be written with its month's name (``April 1998``). A span in the journal's web page around
+the article (the index's ``furniture``: menus, links, addresses) is not the paper's text and
+supports nothing as stated: what only that page shows is taken from a record.
 """
 
 from __future__ import annotations
@@ -87,6 +90,27 @@ def says(window: str, name: str) -> bool:
     return re.search(before + re.escape(wanted) + after, normalise(window)) is not None
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def date_forms(value: str, datatype: str | None) -> list[str]:
+    """How the paper may write an ISO date: ``1998-04`` as ``April 1998``, ``2009-07-05`` as
+    ``July 5, 2009`` or ``5 July 2009``.
+
+    >>> date_forms("2009-07-05", "date"), date_forms("1998-04", "gYearMonth")
+    (['July 5, 2009', '5 July 2009'], ['April 1998'])
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value)
+    if datatype not in ("date", "gYearMonth") or match is None or not 1 <= int(match.group(2)) <= 12:
+        return []
+    year, month = match.group(1), _MONTHS[int(match.group(2)) - 1]
+    if match.group(3) is None:
+        return [f"{month} {year}"]
+    day = int(match.group(3))
+    return [f"{month} {day}, {year}", f"{day} {month} {year}"]
+
+
 def figure_forms(value: float) -> list[str]:
     """How the paper may write a number: ``1234``, ``1,234`` or ``1 234``; ``2.5``.
 
@@ -131,10 +155,16 @@ def check_names(curated: Curated) -> list[InputError]:
 
 
 class _Checker:
-    def __init__(self, curated: Curated, text: str, sections: dict[str, Span]) -> None:
+    def __init__(self, curated: Curated, text: str, sections: dict[str, Span], furniture: Span | None = None) -> None:
         self.ids = curated.entities
         self.text = text
         self.sections = sections  # section id -> its span, from the paper index
+        self.furniture = furniture  # the journal's web page around the article, from the paper index
+
+    def in_furniture(self, spans: Iterable[Span]) -> bool:
+        """Whether every span lies in the web page around the article rather than in the paper."""
+        page = self.furniture
+        return page is not None and all(page[0] <= start and end <= page[1] for start, end in spans)
 
     def names(self, ident: str | None) -> list[str]:
         entity = self.ids.get(ident or "")
@@ -182,6 +212,11 @@ class _Checker:
         spans = entity.extra.get("spans") or ((entity.evidence,) if entity.evidence else ())
         if not spans:
             return None
+        if self.in_furniture(spans):
+            return entity.where.error(
+                f"evidence {list(spans[0])} of {entity.id!r} lies in the journal's web page around the article, "
+                "not in the paper: give a span of the paper, or a `source:` record"
+            )
         if entity.kind == "observation":
             written = entity.extra["asWritten"]
             forms = [written] if written else [f for v in entity.extra["numbers"].values() for f in figure_forms(v)]
@@ -197,6 +232,18 @@ class _Checker:
             )
         return None
 
+    def told(self, fact: Fact) -> list[str]:
+        """What a span must contain to say *fact*: a name of its object, or its value in a form the
+        paper may write it (a number with separators, a date with its month's name)."""
+        if fact.obj is not None:
+            return self.names(fact.obj)
+        forms = [str(fact.value)]
+        if isinstance(fact.value, int | float):
+            forms += figure_forms(fact.value)
+        elif isinstance(fact.value, str):
+            forms += date_forms(fact.value, fact.datatype)
+        return forms
+
     def fact(self, entity: Entity, fact: Fact) -> InputError | None:
         if fact.basis == RECORDED:
             return None
@@ -205,9 +252,7 @@ class _Checker:
             return None
         if fact.predicate == "partOf" and self._structural(fact.obj, spans):
             return None
-        told = self.names(fact.obj) if fact.obj is not None else [str(fact.value)]
-        if fact.obj is None and isinstance(fact.value, int | float):
-            told += figure_forms(fact.value)
+        told = self.told(fact)
         if fact.basis == INFERRED:
             if not self.any_named(spans, told + self.names(entity.id)):
                 return fact.where.error(
@@ -215,7 +260,7 @@ class _Checker:
                     f"{entity.id!r} nor {fact.obj or fact.value!r}"
                 )
             return None
-        if not self.any_named(spans, told):
+        if self.in_furniture(spans) or not self.any_named(spans, told):
             whose = "its own span" if fact.spans else f"the span of {entity.id!r}"
             return fact.where.error(
                 f"{entity.id} {fact.predicate} {fact.obj or fact.value!r} is stated, but {whose} "
@@ -246,7 +291,8 @@ def check_evidence_lenient(
 
 def _check(curated: Curated, text: str, index: dict[str, Any] | None) -> tuple[list[InputError], list[InputError]]:
     sections = {str(s["id"]): (s["span"][0], s["span"][1]) for s in (index or {}).get("sections", [])}
-    checker = _Checker(curated, text, sections)
+    page = (index or {}).get("furniture")
+    checker = _Checker(curated, text, sections, (page[0], page[1]) if page else None)
     errors: list[InputError] = []
     pending = check_names(curated)
     for entity in curated.entities.values():

@@ -199,7 +199,7 @@ def _add_claim(out: Dataset, claims: Dataset, claim: Claim, paper: URIRef, index
     else:
         span_node = _entity_span(claims, str(claim.triples[0][0]).rsplit("/", 1)[-1])
         section = claims.value(span_node, MX.inSection) if span_node is not None else None
-    if span_node is None:
+    if span_node is None and claim.kind != MX.takenFromRecord:
         raise InputError(folder, f"{claim.iri}: its entity has no evidence span to support the claim")
     graph = out.graph(claim.iri)
     for triple in claim.triples:
@@ -208,7 +208,10 @@ def _add_claim(out: Dataset, claims: Dataset, claim: Claim, paper: URIRef, index
     out.add((claim.iri, MX.method, MX.curation))
     out.add((claim.iri, MX.statementKind, claim.kind))
     out.add((claim.iri, PROV.wasDerivedFrom, claim.source))
-    out.add((claim.iri, MX.evidence, span_node))
+    if span_node is not None:
+        out.add((claim.iri, MX.evidence, span_node))
+    else:  # a record about an entity the paper's text does not name: the record is the support
+        out.add((claim.iri, MX.source, claim.source))
     if section is not None:
         out.add((claim.iri, MX.inSection, section))
     for triple in claim.about:

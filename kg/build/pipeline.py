@@ -54,7 +54,7 @@ def load_inputs(
     When the paper is available, every evidence span is checked against it.
     """
     from loaders.curated import Vocabulary, read_curated
-    from loaders.evidence import STRICT, check_evidence_lenient
+    from loaders.evidence import check_evidence
     from loaders.index import check_references, load_index
     from loaders.labels import duplicate_figure_labels
     from loaders.rdf import to_dataset
@@ -77,32 +77,17 @@ def load_inputs(
 
         progress("checking evidence spans against the paper")
         text = read_paper(paper).text
-        errors, pending = check_evidence_lenient(curated, text, index)
-        if errors:
-            shown = "\n".join(str(e) for e in errors[:20])
-            more = f"\n… and {len(errors) - 20} more" if len(errors) > 20 else ""
-            raise InputError(
-                errors[0].path,
-                f"{len(errors)} evidence span(s) do not support their fact:\n{shown}{more}",
-                errors[0].line,
-            )
-        problems += pending
+        problems += check_evidence(curated, text, index)
         notes.append(f"checked the evidence spans against {paper}")
     else:
         notes.append("paper not found: evidence spans checked for bounds only (pass --paper to check their content)")
-    if problems and STRICT:
+    if problems:
         shown = "\n".join(str(e) for e in problems[:20])
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise InputError(
             problems[0].path,
             f"{len(problems)} curated statement(s) fail their checks:\n{shown}{more}",
             problems[0].line,
-        )
-    if problems:
-        notes.append(
-            f"NOT RELEASABLE: {len(problems)} curated statement(s) fail the evidence and label checks "
-            "(strict checking is off while the data is curated: loaders/evidence.py STRICT); first: "
-            f"{problems[0]}"
         )
     progress("building the graph")
     dataset = to_dataset(curated, index)
