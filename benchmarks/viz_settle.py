@@ -1,8 +1,10 @@
-"""How long the graph page takes to settle (vis-network stabilised, physics off) in headless Chromium.
+"""How long the graph page takes to settle in headless Chromium: from the script's start to the
+first frame drawn with every entity in place (the layout is computed before the page opens, so
+nothing moves after it), and wall-clock time from navigation to that moment.
 
-Measures the graph in --graph DIR (the paper's size) and a copy N times larger (--times, default
-10) made by repeating every claim with distinct IRIs. Prints a Markdown table; the figures in
-docs/performance-viz.md come from it.
+Measures the graph in --graph DIR (the paper's size) and a corpus N times larger (--times,
+default 10) written by `kg corpus` (every claim repeated under distinct IRIs). Prints a Markdown
+table; the figures in docs/performance-viz.md come from it.
 
 Example:  python benchmarks/viz_settle.py --graph build --times 10
 """
@@ -20,22 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from cdp import Chromium  # noqa: E402
 
 from kg.explore.visualize import write_page  # noqa: E402
-from kg.namespaces import RES  # noqa: E402
-from kg.sparql.store import graph_files  # noqa: E402
 
 
 def scaled_copy(graph: Path, times: int, out: Path) -> Path:
-    """Write *times* copies of every RDF file of *graph* into *out*, resource IRIs made distinct."""
-    out.mkdir(parents=True, exist_ok=True)
-    base = str(RES)
-    for path in graph_files(graph):
-        text = path.read_text(encoding="utf-8")
-        if path.name in ("ontology.ttl", "shapes.ttl"):
-            (out / path.name).write_text(text, encoding="utf-8")
-            continue
-        for k in range(times):
-            copy = text.replace(base, f"{base}copy{k}-")
-            (out / f"{path.stem}-{k}{path.suffix}").write_text(copy, encoding="utf-8")
+    """The corpus of *times* copies of *graph* that `kg corpus` writes, in *out*."""
+    from kg.build.corpus import generate
+
+    generate(graph, times, out)
     return out
 
 

@@ -10,6 +10,8 @@ import pytest
 from cdp import Chromium, chromium_binary
 
 from kg.errors import UsageError
+from kg.explore.analytics import centralities
+from kg.explore.layout import positions, scores
 from kg.explore.projection import project
 from kg.explore.visualize import export, network, select, write_page
 from kg.namespaces import RES
@@ -65,6 +67,33 @@ def test_select_by_class_and_focus() -> None:
     assert len(network(HAND, focus="Japan", depth=1).nodes) == 4
 
 
+def test_page_scores_are_kg_analyzes_numbers(mini_graph: Path) -> None:
+    """Betweenness summed over connected parts is the whole graph's, to the last decimal."""
+    p = project(mini_graph)
+    assert scores(p) == centralities(p.to_networkx())
+    hand = project(HAND)
+    assert scores(hand) == centralities(hand.to_networkx())
+
+
+def test_layout_is_computed_before_the_page_opens(mini_graph: Path) -> None:
+    p = project(mini_graph)
+    placed = positions(p)
+    assert set(placed) == set(p.entities) and placed == positions(p)
+    assert len(set(placed.values())) == len(placed), "two entities drawn at the same place"
+    net = network(p)
+    assert all(("x" in n and "y" in n) for n in net.nodes)
+    assert net.options["physics"] == {"enabled": False}
+
+
+def test_tooltips_say_how_each_fact_is_known(mini_graph: Path) -> None:
+    net = network(mini_graph)
+    lines = [line for n in net.nodes for line in n["evidence"]] + [line for e in net.edges for line in e["evidence"]]
+    assert lines and all(
+        line.startswith(("stated by the paper at", "inferred by the curators from", "taken from a record"))
+        for line in lines
+    )
+
+
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_export_for_gephi(fmt: str, tmp_path: Path) -> None:
     import networkx as nx
@@ -96,6 +125,18 @@ def _open(browser: Chromium, page_file: Path):  # type: ignore[no-untyped-def]
     return page
 
 
+def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[str, str]]:
+    return [
+        (a["id"], b["id"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+
+
 def test_page_in_chromium(browser: Chromium, mini_graph: Path, tmp_path: Path) -> None:
     page_file = tmp_path / "graph.html"
     count = write_page(mini_graph, page_file)
@@ -104,6 +145,19 @@ def test_page_in_chromium(browser: Chromium, mini_graph: Path, tmp_path: Path) -
     assert page.requests == [page_file.as_uri()]  # nothing else, and nothing off the machine
     assert page.evaluate("kg.network.body.nodeIndices.length") == count
     assert page.evaluate("kg.network.physics.physicsEnabled") is False
+    # still from the first frame: every entity where the page's data put it
+    moved = page.evaluate(
+        "(() => { const p = kg.network.getPositions(); return kg.nodes.get().filter(n => "
+        "p[n.id].x !== n.x || p[n.id].y !== n.y).length; })()"
+    )
+    assert moved == 0
+    # labels at the default zoom: the most central entity's among them, none overlapping
+    boxes = page.evaluate("kg.labelBoxes")
+    labelled = {b["id"] for b in boxes}
+    most_central = page.evaluate("kg.nodes.get().filter(n => n.rank === 0)[0].id")
+    assert most_central in labelled, "the most central entity has no label at the default zoom"
+    assert len(labelled) >= min(5, count)
+    assert not _overlaps(boxes)
     target = str(RES["ntt-docomo"])
     page.evaluate(
         "document.getElementById('search-input').value = 'ntt docomo';"
@@ -113,6 +167,8 @@ def test_page_in_chromium(browser: Chromium, mini_graph: Path, tmp_path: Path) -
     view = page.evaluate("kg.network.getViewPosition()")
     node = page.evaluate(f"kg.network.getPosition({target!r})")
     assert abs(view["x"] - node["x"]) < 1 and abs(view["y"] - node["y"]) < 1
+    page.wait_until(f"kg.labelBoxes.some(b => b.id === {target!r})", timeout=10)
+    assert not _overlaps(page.evaluate("kg.labelBoxes")), "labels overlap after a search"
     assert "NTT Docomo" in page.evaluate("document.getElementById('details').textContent")
     page.evaluate(f"kg.setGroup({page.evaluate(f'kg.nodes.get({target!r}).group_iri')!r}, false); true")
     assert page.evaluate(f"kg.nodes.get({target!r}).hidden") is True
@@ -128,6 +184,6 @@ def test_hostile_label_runs_nothing_and_shows_as_text(browser: Chromium, xss_gra
     assert page.dialogs == [] and page.errors == []
     assert page.evaluate("document.querySelectorAll('#details script, #details img, .vis-tooltip img').length") == 0
     assert HOSTILE in page.evaluate("document.getElementById('details').textContent")
-    tooltip = page.evaluate(f"kg.nodes.get({evil!r}).title.textContent")
+    tooltip = page.evaluate(f"kg.tooltip({evil!r}).textContent")
     assert HOSTILE in tooltip
     assert page.requests == [page_file.as_uri()]

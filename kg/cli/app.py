@@ -1,24 +1,100 @@
-"""The ``kg`` Typer application, its consoles and shared options; commands register on :data:`app`."""
+"""The ``kg`` Typer application, its consoles and shared options; commands register on :data:`app`.
+
+Two promises hold for everything the command line prints:
+
+- data is never read as markup or emoji: :data:`out` and :data:`err` are consoles without emoji
+  codes, :data:`out` without markup, and messages that quote data go through :func:`say` (plain
+  text, an optional styled lead word) rather than markup strings;
+- help reads as prose: a docstring's lines are joined into paragraphs that wrap at the
+  terminal's width (a line indented in the docstring, such as an example command, keeps its own
+  line), and flags show no value type (``--force``, not ``--force <bool>``).
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from kg import __version__
 from kg.errors import KgError
 
-app = typer.Typer(
+
+def reflow(text: str | None) -> str | None:
+    """A docstring as help text: the lines of each paragraph joined into one, which the terminal
+    wraps; a line indented in the docstring (an example command) keeps its own line. Square
+    brackets are escaped, since the help is rendered as rich markup.
+
+    >>> reflow("Build the graph:\\n    facts and [index].\\n\\n    Example:\\n      kg build")
+    'Build the graph: facts and \\\\[index].\\n\\nExample:\\n  kg build'
+    """
+    if not text:
+        return text
+    import inspect
+
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", inspect.cleandoc(text)):
+        lines: list[str] = []
+        prose: list[str] = []
+        for line in block.split("\n"):
+            if line.startswith((" ", "\t")):
+                lines += [" ".join(prose)] if prose else []
+                prose = []
+                lines.append(line.rstrip())
+            else:
+                prose.append(line.strip())
+        lines += [" ".join(prose)] if prose else []
+        paragraphs.append(escape("\n".join(lines)))
+    return "\n\n".join(paragraphs)
+
+
+def _flags_without_types(params: list[Any]) -> None:
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+
+
+class Command(TyperCommand):
+    """A command whose help is reflowed prose and whose flags show no value type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = reflow(kwargs.get("help"))
+        super().__init__(*args, **kwargs)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _flags_without_types(params)
+        return params
+
+
+class Group(TyperGroup):
+    """The ``kg`` group, with the same help conventions as :class:`Command`."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _flags_without_types(params)
+        return params
+
+
+class _Typer(typer.Typer):
+    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls or Command, **kwargs)
+
+
+app = _Typer(
     name="kg",
+    cls=Group,
     help=(
         "A knowledge graph of the paper 'Talent Migration as a Development Strategy: Mexico-Japan' "
         "(Problemas del Desarrollo 48(190), 2017): build it, query it in SPARQL, validate it.\n\n"
-        "Example:  kg build && kg query --graph build cq01-japanese-patent-companies"
+        "Example:\n  kg build && kg query --graph build cq01-japanese-patent-companies"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -43,6 +119,13 @@ GraphOpt = Annotated[
 ]
 
 
+def say(message: str, lead: str = "", style: str = "") -> None:
+    """Print *message* on standard error as plain text (never markup, never emoji), after an
+    optional *lead* word in *style*: ``say("build: 3 triples", "built", "green")``."""
+    text = Text.assemble((lead, style), " " if lead else "", message)
+    err.print(text, highlight=False, soft_wrap=True)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"kg {__version__}")
@@ -60,7 +143,7 @@ def main(
 
 def fail(exc: KgError) -> NoReturn:
     """Print *exc* as one line on standard error and exit with its code."""
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True, soft_wrap=True)
+    say(str(exc), "error:", "bold red")
     raise typer.Exit(exc.exit_code)
 
 

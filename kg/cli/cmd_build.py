@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from kg.cli.app import DataOpt, GraphOpt, PaperOpt, app, emit, err, fail, out
+from kg.cli.app import DataOpt, GraphOpt, PaperOpt, app, emit, err, fail, out, say
 from kg.errors import KgError
 
 
@@ -28,9 +27,12 @@ def build(
     """Build the graph: curated facts + paper index → RDF, reasoning, SHACL, outputs.
 
     Writes ontology.ttl, data.ttl (all asserted triples), data.trig (one named graph per claim,
-    provenance in the default graph), inferred.ttl and reports/ into OUT; a failed build leaves
-    OUT as it was; when OUT was built from the same inputs (hashed) and is intact, nothing is
-    done ("up to date"). Example:  kg build --out build
+    provenance in the default graph), inferred.ttl, docs/ and reports/ into OUT. A failed build
+    leaves OUT as it was; when OUT was built from the same inputs (hashed) and is intact, nothing
+    is done ("up to date").
+
+    Example:
+        kg build --out build
     """
     from kg.build.pipeline import build as run_build
 
@@ -48,14 +50,15 @@ def build(
     except KgError as exc:
         fail(exc)
     if result.up_to_date:
-        err.print(f"{result.out}: up to date (inputs unchanged; --force rebuilds)", highlight=False)
+        say(f"{result.out}: up to date (inputs unchanged; --force rebuilds)")
         return
     for note in result.notes:
-        err.print(f"note: {note}", highlight=False)
-    err.print(
-        f"[green]built[/] {result.out}: {result.triples} asserted triples in {result.claims} claims, "
+        say(note, "note:")
+    say(
+        f"{result.out}: {result.triples} asserted triples in {result.claims} claims, "
         f"{result.inferred} inferred by {result.reasoner}; consistent, SHACL conforms",
-        highlight=False,
+        "built",
+        "green",
     )
 
 
@@ -70,7 +73,8 @@ def validate(
     """Check a graph: OWL consistency (HermiT, or owlrl without Java) and the SHACL shapes.
 
     Exits 0 when consistent and conforming, 1 otherwise with a report naming what is wrong.
-    Example:  kg validate --graph build
+    Example:
+        kg validate --graph build
     """
     from kg.build.check import check_graph
 
@@ -94,7 +98,8 @@ def extract(
     """Regenerate loaders/data/paper_index.json from the paper: sections, paragraphs, in-text
     citations and entity mentions, as offsets (no text).
 
-    Example:  kg extract --paper ../shared/paper/000_706023067e5b10b8.txt
+    Example:
+        kg extract --paper ../shared/paper/000_706023067e5b10b8.txt
     """
     from kg.build.extract import regenerate
     from kg.errors import PaperError
@@ -106,9 +111,9 @@ def extract(
     except KgError as exc:
         fail(exc)
     if check and changed:
-        err.print(f"[red]{path} is stale[/]: run `kg extract`")
+        say(f"{path} is stale: run `kg extract`", "stale:", "red")
         raise typer.Exit(1)
-    err.print(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
+    say(f"{path}: {'rewritten' if changed and not check else 'up to date'}")
 
 
 @app.command(rich_help_panel="Build and check")
@@ -122,8 +127,10 @@ def corpus(
     """Write a synthetic corpus for scale tests: the graph repeated N times under distinct IRIs.
 
     Resource IRIs become …/resource/c0042/…; the ontology and shapes are kept once. The output
-    is a graph directory (data.nq) that `kg query` and `kg serve` read. Example:
-      kg corpus --graph build --copies 1000 --out /tmp/corpus1000
+    is a graph directory (data.nq) that `kg query` and `kg serve` read.
+
+    Example:
+        kg corpus --graph build --copies 1000 --out /tmp/corpus1000
     """
     from kg.build.corpus import generate
 
@@ -131,7 +138,7 @@ def corpus(
         result = generate(graph, copies, out_dir)
     except KgError as exc:
         fail(exc)
-    err.print(result.summary(), highlight=False)
+    say(result.summary())
 
 
 @app.command(
@@ -142,13 +149,16 @@ def corpus(
 def bench(ctx: typer.Context) -> None:
     """Run the benchmarks (benchmarks/run.py of a source checkout); options are passed on to it.
 
-    Example:  kg bench --graph build --sizes 1,10,100,1000   (kg bench --help for its options)
+    Its own options are listed by `kg bench --help`.
+
+    Example:
+        kg bench --graph build --sizes 1,10,100,1000
     """
     import runpy
 
     script = Path(__file__).resolve().parents[2] / "benchmarks" / "run.py"
     if not script.is_file():
-        err.print(f"[bold red]error:[/] {script}: not found; `kg bench` runs from a source checkout")
+        say(f"{script}: not found; `kg bench` runs from a source checkout", "error:", "bold red")
         raise typer.Exit(2)
     main = runpy.run_path(str(script), run_name="kg_bench")["main"]
     raise typer.Exit(main(list(ctx.args)))
@@ -163,7 +173,8 @@ def docs(
     """Write the ontology's HTML documentation, generated from its labels, definitions, domains
     and ranges (works offline; `kg build` also writes it to OUT/docs/ontology.html).
 
-    Example:  kg docs --out site
+    Example:
+        kg docs --out site
     """
     from rdflib import Graph
 
@@ -172,7 +183,7 @@ def docs(
 
     target = out_dir / "ontology.html"
     emit(ontology_html(Graph().parse(ontology_file())), target)
-    err.print(f"wrote {escape(str(target))}", highlight=False)
+    say(f"wrote {target}")
 
 
 @app.command(rich_help_panel="Build and check")
@@ -188,7 +199,8 @@ def export(
     """Export the graph as JSON-LD that schema.org consumers understand (schema:name,
     schema:sameAs, schema:description... next to our own terms).
 
-    Example:  kg export --graph build --format jsonld --out graph.jsonld
+    Example:
+        kg export --graph build --format jsonld --out graph.jsonld
     """
     from rdflib import Graph
 
@@ -217,7 +229,8 @@ def diff(
     """List the facts added, removed and changed between two builds, by entity, each with its
     evidence and how it is known (stated by the paper, inferred by the curators, from a record).
 
-    Example:  kg diff old-build build --format text
+    Example:
+        kg diff old-build build --format text
     """
     from kg.build.diff import as_json, as_text, as_turtle
     from kg.build.diff import diff as run_diff
@@ -232,4 +245,4 @@ def diff(
         fail(exc)
     emit(writers[fmt](report), out_file)
     counts = report.counts()
-    err.print(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed", highlight=False)
+    say(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed")

@@ -9,7 +9,7 @@ import typer
 from rich.padding import Padding
 from rich.table import Table
 
-from kg.cli.app import GraphOpt, PaperOpt, app, err, fail, out
+from kg.cli.app import GraphOpt, PaperOpt, app, fail, out, say
 from kg.errors import KgError
 
 
@@ -31,7 +31,8 @@ def viz(
     """Draw the graph's entities and relations as one offline HTML page (search, class filter,
     tooltips with the evidence); optionally export the same projection for Gephi.
 
-    Example:  kg viz --graph build --focus "NTT Docomo" --depth 2 --out docomo.html
+    Example:
+        kg viz --graph build --focus "NTT Docomo" --depth 2 --out docomo.html
     """
     from kg.explore.visualize import export, write_page
 
@@ -41,10 +42,10 @@ def viz(
         for path, fmt in ((gexf, "gexf"), (graphml, "graphml")):
             if path is not None:
                 export(graph, path, fmt)
-                err.print(f"wrote {path} ({fmt})", highlight=False)
+                say(f"wrote {path} ({fmt})")
     except KgError as exc:
         fail(exc)
-    err.print(f"[green]wrote[/] {target}: {count} entities", highlight=False)
+    say(f"{target}: {count} entities", "wrote", "green")
 
 
 @app.command(rich_help_panel="Explore")
@@ -58,7 +59,8 @@ def analyze(
     """Centralities (degree, betweenness, PageRank) and communities (Louvain, fixed seed) of the
     graph's entities; prints tables and writes the results as RDF with the algorithms as provenance.
 
-    Example:  kg analyze --graph build --top 15
+    Example:
+        kg analyze --graph build --top 15
     """
     from kg.explore.analytics import MEASURES, write_rdf
     from kg.explore.analytics import analyze as run_analysis
@@ -81,7 +83,7 @@ def analyze(
         names = sorted((labels[m] for m in members), key=str.casefold)
         table.add_row(str(i), str(len(members)), ", ".join(names[:12]) + (" …" if len(names) > 12 else ""))
     out.print(table)
-    err.print(f"{analysis.nodes} entities, {analysis.edges} relations; wrote {target}", highlight=False)
+    say(f"{analysis.nodes} entities, {analysis.edges} relations; wrote {target}")
 
 
 @app.command(rich_help_panel="Explore")
@@ -94,7 +96,8 @@ def path(
     """Shortest paths between two entities, each step with its relation and the evidence for it
     (character span and section of the paper). Exits 1 when they are not connected.
 
-    Example:  kg path --graph build "NTT Docomo" Mexico
+    Example:
+        kg path --graph build "NTT Docomo" Mexico
     """
     from kg.explore.analytics import shortest_paths
     from kg.explore.projection import project
@@ -106,7 +109,7 @@ def path(
         fail(exc)
     name = {iri: e.label for iri, e in projection.entities.items()}
     if not paths:
-        err.print(f"no path between {a!r} and {b!r}: they are not connected in the projection", highlight=False)
+        say(f"no path between {a!r} and {b!r}: they are not connected in the projection")
         raise typer.Exit(1)
     for number, steps in enumerate(paths, start=1):
         out.print(
@@ -119,7 +122,7 @@ def path(
                 where = "; ".join(ev.text() for ev in evidence) or "no evidence span"
                 arrow = f"—{label}→ {name[o]}" if s == step.source else f"←{label}— {name[s]}"
                 out.print(f"  {arrow}   [{where}]", highlight=False, markup=False, soft_wrap=True)
-    err.print(f"{len(paths)} shortest path(s) of length {len(paths[0])}", highlight=False)
+    say(f"{len(paths)} shortest path(s) of length {len(paths[0])}")
 
 
 @app.command(rich_help_panel="Explore")
@@ -138,7 +141,8 @@ def explain(
 ) -> None:
     """Print every fact about an entity, with the section and character span of the paper behind it.
 
-    Example:  kg explain "NTT Docomo" --graph build
+    Example:
+        kg explain "NTT Docomo" --graph build
     """
     from kg.explore.explain import explain as run_explain
     from kg.explore.explain import how_known, load_paper_text, quote

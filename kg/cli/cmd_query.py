@@ -31,8 +31,11 @@ def query(
 ) -> None:
     """Run a SPARQL query on the graph and print the answer.
 
-    CSV and TSV follow the W3C SPARQL 1.1 results formats. Example:
-      kg query --graph build --format csv "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    The project's prefixes (mx:, res:, rdfs:, skos: and the other vocabularies the ontology reuses)
+    need no PREFIX line. CSV and TSV follow the W3C SPARQL 1.1 results formats.
+
+    Example:
+        kg query --graph build --format csv "SELECT ?c WHERE { ?c a mx:Company }"
     """
     from kg.cli.query import run_query
 
@@ -46,7 +49,9 @@ def query(
 def questions() -> None:
     """List the competency questions by name, with the question each answers.
 
-    Example:  kg questions  then  kg query NAME
+    Example:
+        kg questions
+        kg query cq01-japanese-patent-companies
     """
     from kg.sparql.questions import questions as all_questions
 
@@ -60,7 +65,8 @@ def questions() -> None:
 def stats(graph: GraphOpt = Path("build")) -> None:
     """Count instances per class and triples per property.
 
-    Example:  kg stats --graph build
+    Example:
+        kg stats --graph build
     """
     from kg.paths import read_query
     from kg.sparql.results import short

@@ -3,9 +3,14 @@
 The page is one self-contained HTML file. vis-network's JavaScript and CSS are inlined from the
 ``pyvis`` package installed on this machine (``pyvis/templates/lib/vis-9.1.2``), and a Content
 Security Policy forbids every request, so the page works offline and sends nothing anywhere.
-Our own template (``kg/static/graph.html.j2``) adds a legend that filters by class, a search box,
-tooltips built as DOM text (labels are data: a label holding ``<script>`` is shown, never run),
-and turns physics off once the layout has stabilised.
+
+Every entity's position is computed here, before the page opens (:mod:`kg.explore.layout`), and
+the page draws with physics off: it is still from the first frame, at the paper's size as at
+ten times it. Our template (``kg/explore/templates/graph.html.j2``) draws the labels itself,
+most central entities first and never two overlapping, at every zoom; it adds a legend that
+filters by class, a search box, and tooltips built as DOM text (labels are data: a label holding
+``<script>`` is shown, never run) that say how each fact is known. Served by ``kg serve``, the
+page has the site's navigation bar and a click opens the entity's page.
 
 The same input gives the same bytes: nodes and edges are sorted, the layout seed is fixed and
 nothing records the time.
@@ -25,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from kg.atomic import write_bytes
 from kg.errors import UsageError
-from kg.explore.projection import ENTITY_ROOTS, Projection, class_label, find_entity, project
+from kg.explore.layout import positions, scores
+from kg.explore.projection import ENTITY_ROOTS, Evidence, Projection, class_label, find_entity, project
 from kg.paths import ontology_file
 from kg.sparql.store import GraphStore
-from kg.terms import local_name
+from kg.terms import RES, local_name
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -56,32 +62,44 @@ PALETTE = (
     "#79706e",
 )
 
-#: vis-network options: a fixed seed and a bounded stabilisation, then the page turns physics off.
+#: vis-network options: positions come with the nodes, so no physics and no layout in the browser.
 OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": False},
-    "physics": {
-        "enabled": True,
-        "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {
-            "gravitationalConstant": -60,
-            "centralGravity": 0.01,
-            "springLength": 110,
-            "springConstant": 0.06,
-            "avoidOverlap": 0.4,
-        },
-        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
-        "minVelocity": 0.75,
+    "physics": {"enabled": False},
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 150,
+        "navigationButtons": False,
+        "keyboard": False,
+        "hideEdgesOnDrag": True,
     },
-    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
-    "nodes": {"shape": "dot", "borderWidth": 1, "font": {"size": 13, "face": "system-ui, sans-serif", "color": "#222"}},
+    "nodes": {"shape": "dot", "borderWidth": 1, "font": {"size": 0}},
     "edges": {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-        "color": {"color": "#b8bcc4", "highlight": "#555"},
-        "font": {"size": 10, "color": "#666", "strokeWidth": 3, "align": "middle"},
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+        "color": {"color": "#c3c7cf", "highlight": "#555", "hover": "#777"},
         "width": 1,
-        "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
+        "smooth": False,
     },
 }
+#: How each kind of statement reads in a tooltip, before the span and section.
+KIND_LEADS = {
+    "stated": "stated by the paper at",
+    "inferred": "inferred by the curators from",
+    "record": "taken from a record; see",
+}
+
+
+def _evidence(items: list[Evidence]) -> list[str]:
+    """Tooltip lines: how each fact is known, then where the paper is.
+
+    >>> _evidence([Evidence(1, 9, None, "section 2", "inferred")])
+    ['inferred by the curators from chars 1–9, section 2']
+    """
+    return [
+        f"{KIND_LEADS.get(ev.kind, KIND_LEADS['stated'])} chars {ev.start}–{ev.end}"
+        + (f", {ev.section_label}" if ev.section_label else "")
+        for ev in items
+    ]
 
 
 def select(
@@ -161,35 +179,50 @@ def network(
     """
     from pyvis.network import Network
 
-    from kg.explore.analytics import centralities
-
     projection = graph if isinstance(graph, Projection) else project(graph)
     projection = select(projection, focus=focus, depth=depth, classes=classes)
-    scores = centralities(projection.to_networkx())
-    top = max(scores["pagerank"].values(), default=1.0) or 1.0
+    measured = scores(projection)
+    placed = positions(projection)
+    top = max(measured["pagerank"].values(), default=1.0) or 1.0
     colours = _colours()
+    # most central first: the order in which the page gives entities their labels
+    rank = {iri: i for i, iri in enumerate(sorted(projection.entities, key=lambda k: (-measured["pagerank"][k], k)))}
 
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     _use_template(net)
     net.options = OPTIONS
+    # pyvis's add_node/add_edge check membership in lists (quadratic): fill its lists directly
     for iri, e in projection.entities.items():
-        pr = scores["pagerank"].get(iri, 0.0)
-        net.add_node(
-            iri,
-            label=e.label,
-            color=colours.get(e.group, "#999999"),
-            size=round(8 + 24 * math.sqrt(pr / top), 2),
-            cls=e.cls_label,
-            group_label=e.group_label,
-            group_iri=e.group,
-            alt=e.alt_labels,
-            evidence=[ev.text() for ev in e.evidence],
-            figures=e.figures,
-            scores={m: scores[m].get(iri, 0.0) for m in ("degree", "betweenness", "pagerank")},
-        )
+        pr = measured["pagerank"].get(iri, 0.0)
+        x, y = placed[iri]
+        node = {
+            "id": iri,
+            "label": e.label,
+            "x": x,
+            "y": y,
+            "color": colours.get(e.group, "#999999"),
+            "size": round(7 + 22 * math.sqrt(pr / top), 2),
+            "rank": rank[iri],
+            "cls": e.cls_label,
+            "group_label": e.group_label,
+            "group_iri": e.group,
+            "alt": e.alt_labels,
+            "evidence": _evidence(e.evidence),
+            "figures": e.figures,
+            "scores": {m: measured[m].get(iri, 0.0) for m in ("degree", "betweenness", "pagerank")},
+        }
+        net.nodes.append(node)
+        net.node_ids.append(iri)
+        net.node_map[iri] = node
     for r in projection.relations:
-        net.add_edge(
-            r.source, r.target, label=r.label, predicate=r.predicate, evidence=[ev.text() for ev in r.evidence]
+        net.edges.append(
+            {
+                "from": r.source,
+                "to": r.target,
+                "label": r.label,
+                "predicate": r.predicate,
+                "evidence": _evidence(r.evidence),
+            }
         )
     net.kg_legend = [
         {
@@ -231,6 +264,7 @@ def page_html(net: Network) -> str:
         legend=legend,
         vis=VIS_VERSION,
         ontology=ontology_file().name,
+        resources=RES,
     )
 
 

@@ -48,6 +48,8 @@ _GRAPH_TYPES = {
     "application/rdf+xml": "xml",
     "application/xml": "xml",
 }
+#: Media types that name an RDF syntax (a client asking for one of them wants RDF, not a page).
+RDF_TYPES: frozenset[str] = frozenset(_GRAPH_TYPES)
 _ALIASES = {
     "n3": "turtle",
     "ttl": "turtle",
@@ -111,3 +113,30 @@ def choose(graph: bool, accept: str | None, fmt: str | None) -> Format:
         f"none of the accepted types ({accept}) is available; "
         f"this query answers in {', '.join(f.media_type.split(';')[0] for f in table.values())}",
     )
+
+
+def language(header: str | None, available: list[str] | set[str], default: str = "en") -> str:
+    """The language to show, from an Accept-Language *header* and the *available* language tags:
+    the reader's first choice that is available (``ja-JP`` takes ``ja``), else *default* when
+    available, else an untagged text, else the first available in order.
+
+    >>> language("ja-JP,ja;q=0.9,en;q=0.8", {"en", "es", "ja"}), language("fr", {"en", "ja"})
+    ('ja', 'en')
+    >>> language(None, {"es"}), language("*", {"", "es"})
+    ('es', '')
+    """
+    tags = {tag.lower(): tag for tag in available}
+    for wanted in accepted(header):
+        if wanted == "*/*" or wanted == "*":
+            break
+        for candidate in (wanted, wanted.split("-")[0]):
+            if candidate in tags:
+                return tags[candidate]
+        for tag in sorted(tags):
+            if tag.split("-")[0] == wanted.split("-")[0]:
+                return tags[tag]
+    if default in tags:
+        return tags[default]
+    if "" in tags:
+        return ""
+    return sorted(tags.values())[0] if tags else default

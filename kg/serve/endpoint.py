@@ -1,8 +1,11 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint with a query page, offline.
 
-Routes: ``/sparql`` (the protocol; a Service Description on a bare GET), ``/`` (the query page),
-``/resource/{path}`` (resource IRIs dereferenced: HTML, Turtle or JSON-LD), ``/graph`` (the
-graph page), ``/static/…`` and ``/vendor/…`` (the page's scripts, from this package and pyvis).
+Routes: ``/sparql`` (the protocol; a Service Description on a bare GET: HTML for a browser, RDF
+for others), ``/`` (the query page), ``/resource/{path}`` (resource IRIs dereferenced: a page in
+the reader's language, Turtle or JSON-LD), ``/graph`` (the graph page), ``/docs`` (the ontology's
+documentation), ``/find`` (a name to its page), ``/static/…`` and ``/vendor/…`` (the pages'
+scripts, from this package and pyvis). Every answer chosen by content negotiation says
+``Vary: Accept`` (and ``Accept-Language`` for resource pages).
 
 Safety: queries run in worker processes killed at the time limit (:mod:`kg.serve.workers`); updates,
 SERVICE and FROM graphs outside the store are refused before evaluation (:mod:`kg.serve.jobs`);
@@ -16,11 +19,12 @@ import shutil
 import tempfile
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from importlib import resources
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -29,11 +33,14 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError
-from kg.namespaces import RES
 from kg.serve import conneg, pages
-from kg.serve.jobs import READ_ONLY, check_safe
+from kg.serve.assets import packaged, static_files, vis_file
+from kg.serve.jobs import check_safe
+from kg.serve.layout import nav_bar, page
 from kg.serve.workers import WorkerPool
-from kg.sparql.store import graph_files
+from kg.sparql.guard import READ_ONLY
+from kg.sparql.results import GRAPH_FORMATS
+from kg.terms import RES
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -56,6 +63,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_result_bytes: int = 50_000_000
     cors_origin: str | None = None
+    paper_text: str | None = None  # the user's copy of the paper, read at start, for quoting evidence
 
 
 def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
@@ -63,7 +71,7 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
 
     >>> app = create_app(Settings(Path("build")))
     >>> sorted(r.path for r in app.routes)[:3]
-    ['/', '/find', '/graph']
+    ['/', '/docs', '/find']
     """
     if pool is None:
         pool = WorkerPool(settings.graph_dir, size=settings.workers, max_result_bytes=settings.max_result_bytes)
@@ -83,10 +91,8 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
     async def sparql(request: Request) -> Response:
         try:
             params = await _protocol_params(request, settings.max_body_bytes)
-            if not params:
-                return Response(
-                    pages.service_description(str(request.url_for("sparql"))), media_type="text/turtle; charset=utf-8"
-                )
+            if _asks_for_description(params):
+                return _service_description(request, params, settings.timeout)
             job = _query_job(params, request)
             check_safe(job["query"])
             media_type, body = await pool.run(("query", job), settings.timeout)
@@ -94,8 +100,8 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
             return _error(exc)
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
-    async def page(request: Request) -> Response:
-        return _html(pages.query_page())
+    async def query_page(request: Request) -> Response:
+        return _html(pages.query_page(), vary=False)
 
     async def resource(request: Request) -> Response:
         iri = str(RES) + request.path_params["path"]
@@ -104,17 +110,25 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
         wanted = _resource_format(request)
         try:
             if wanted == "html":
-                rows = await pool.run(("resource", {"iri": iri}), settings.timeout)
-                if not rows:
+                found = await pool.run(("profile", {"iri": iri}), settings.timeout)
+                if not found["facts"]:
                     return _html(pages.not_found(iri), status=404)
-                return _html(pages.resource_page(iri, rows))
+                return _html(_profile_page(iri, found, request, settings.paper_text))
             chosen = conneg.GRAPHS[wanted]
             body = await pool.run(("resource", {"iri": iri, "fmt": wanted}), settings.timeout)
         except EndpointError as exc:
             return _error(exc)
         if not body.strip():
-            return PlainTextResponse(f"no facts about <{iri}> in this graph\n", status_code=404)
-        return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+            return PlainTextResponse(f"no facts about <{iri}> in this graph\n", status_code=404, headers=VARY)
+        return Response(body, media_type=chosen.media_type, headers=VARY)
+
+    async def docs(request: Request) -> Response:
+        path = settings.graph_dir / "docs" / "ontology.html"
+        if not path.is_file():
+            message = f"{path} is absent: `kg build` writes it, or `kg docs --out {path.parent}`"
+            return _html(page("No documentation", f"<h1>No documentation</h1><p>{escape(message)}</p>"), 404)
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+        return _html(_with_nav(text, "/docs"), vary=False)
 
     async def find(request: Request) -> Response:
         name = request.query_params.get("name", "").strip()
@@ -126,7 +140,7 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
             return _error(exc)
         if "iri" in found:
             return RedirectResponse(pages.href(found["iri"]), status_code=303)
-        return _html(pages.find_page(name, found["error"], found["suggestions"]), status=404)
+        return _html(pages.find_page(name, found["error"], found["suggestions"]), status=404, vary=False)
 
     async def graph(request: Request) -> Response:
         path = settings.graph_dir / "graph.html"
@@ -139,22 +153,16 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
             return PlainTextResponse(state["graph"], status_code=404)
         return FileResponse(state["graph"], media_type="text/html; charset=utf-8")
 
+    files = static_files()
+
     async def static(request: Request) -> Response:
-        name = request.path_params["name"]
-        folder = resources.files("kg.serve") / "static"
-        if name not in {p.name for p in folder.iterdir()}:
+        found = files.get(request.path_params["path"])
+        if found is None:
             return PlainTextResponse("not found\n", status_code=404)
-        return _packaged(folder / name)
+        return packaged(found)
 
     async def vendor(request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in ("vis-network.min.js", "vis-network.css"):
-            return PlainTextResponse("not found\n", status_code=404)
-        try:
-            folder = resources.files("pyvis") / "lib" / "vis-9.1.2"
-            return _packaged(folder / name)
-        except (ModuleNotFoundError, FileNotFoundError):
-            return PlainTextResponse("vis-network is not installed (pip install pyvis)\n", status_code=404)
+        return vis_file(request.path_params["name"])
 
     middleware = []
     if settings.cors_origin:
@@ -167,12 +175,13 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
             )
         )
     routes = [
-        Route("/", page, methods=["GET"]),
+        Route("/", query_page, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
         Route("/resource/{path:path}", resource, methods=["GET"]),
         Route("/graph", graph, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
         Route("/find", find, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
+        Route("/static/{path:path}", static, methods=["GET"]),
         Route("/vendor/{name}", vendor, methods=["GET"]),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
@@ -265,8 +274,6 @@ def _resource_format(request: Request) -> str:
 
 
 def _valid_iri(iri: str) -> bool:
-    import pyoxigraph as ox
-
     try:
         ox.NamedNode(iri)
     except ValueError:
@@ -274,19 +281,82 @@ def _valid_iri(iri: str) -> bool:
     return True
 
 
+#: The header of every answer chosen by content negotiation (the resource pages' also by language).
+VARY = {"Vary": "Accept, Accept-Language"}
+
+
 def _error(exc: EndpointError) -> Response:
-    return PlainTextResponse(f"{exc}\n", status_code=exc.status)
+    return PlainTextResponse(f"{exc}\n", status_code=exc.status, headers={"Vary": "Accept"})
 
 
-def _html(text: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(text, status_code=status, headers={"Content-Security-Policy": CSP})
+def _html(text: str, status: int = 200, vary: bool = True) -> HTMLResponse:
+    headers = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}
+    if vary:
+        headers.update(VARY)
+    return HTMLResponse(text, status_code=status, headers=headers)
 
 
-def _packaged(resource: Any) -> Response:
-    media = {"js": "text/javascript", "css": "text/css"}.get(resource.name.rsplit(".", 1)[-1], "text/plain")
-    return Response(
-        resource.read_bytes(), media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+def _asks_for_description(params: list[tuple[str, str]]) -> bool:
+    """A bare GET, or one naming only a format the description has (a page or an RDF syntax);
+    ``format=json`` alone is a query without its query."""
+    if {name for name, _ in params} - {"format", "output"}:
+        return False
+    fmt = next((value for _, value in params if value), None)
+    if fmt is None or fmt == "html":
+        return True
+    try:
+        conneg.choose(True, None, fmt)
+    except EndpointError:
+        return False
+    return True
+
+
+def _service_description(request: Request, params: list[tuple[str, str]], timeout: float) -> Response:
+    """The Service Description: a page for a browser (or ``format=html``), RDF for other clients."""
+    endpoint = str(request.url_for("sparql"))
+    fmt = next((value for _, value in params if value), None)
+    if fmt == "html" or (fmt is None and _prefers_html(request.headers.get("accept"))):
+        return _html(pages.service_page(endpoint, timeout))
+    try:
+        chosen = conneg.choose(True, request.headers.get("accept"), fmt)
+    except EndpointError as exc:
+        return _error(exc)
+    turtle = pages.service_description(endpoint)
+    body = turtle.encode("utf-8")
+    if chosen.name != "turtle":
+        body = ox.serialize(ox.parse(turtle, ox.RdfFormat.TURTLE), format=GRAPH_FORMATS[chosen.name]) or b""
+    return Response(body, media_type=chosen.media_type, headers={"Vary": "Accept"})
+
+
+def _prefers_html(accept: str | None) -> bool:
+    """Whether HTML comes before any RDF type in an Accept header (a browser's does)."""
+    for media in conneg.accepted(accept):
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media in conneg.RDF_TYPES or media.endswith("/*"):
+            return False
+    return False
+
+
+def _profile_page(iri: str, found: dict[str, Any], request: Request, paper_text: str | None) -> str:
+    own = found["labels"].get(iri, {})
+    chosen = conneg.language(request.headers.get("accept-language"), set(own))
+    return pages.resource_page(
+        iri,
+        found["facts"],
+        labels=found["labels"],
+        figures=found["figures"],
+        discrepancies=found["discrepancies"],
+        languages=[chosen],
+        paper_text=paper_text,
     )
+
+
+def _with_nav(document: str, current: str) -> str:
+    """A whole HTML page made elsewhere (the ontology's documentation), with our navigation bar."""
+    head = '<link rel="stylesheet" href="/static/nav.css"></head>'
+    body = "<body>" + nav_bar(current)
+    return document.replace("</head>", head, 1).replace("<body>", body, 1)
 
 
 def _generate_graph_page(graph_dir: Path) -> Path | str:
@@ -304,19 +374,3 @@ def _generate_graph_page(graph_dir: Path) -> Path | str:
     except KgError as exc:
         return f"no graph page: {exc}\n"
     return out
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Check the graph directory, then serve until interrupted (blocking).
-
-    Example: ``serve(Settings(Path("build")), port=8000)`` then open http://127.0.0.1:8000/
-    """
-    import uvicorn
-
-    graph_files(settings.graph_dir)
-    pool = WorkerPool(settings.graph_dir, size=settings.workers, max_result_bytes=settings.max_result_bytes)
-    pool.start()
-    try:
-        uvicorn.run(create_app(settings, pool), host=host, port=port, log_level="warning", access_log=False)
-    finally:
-        pool.close()

@@ -67,11 +67,13 @@ class _TooLarge(Exception):
 
 
 def run(context: Context, kind: str, payload: dict[str, Any]) -> Any:
-    """Dispatch a job by *kind*: ``query``, ``resource``, ``find`` or ``count``."""
+    """Dispatch a job by *kind*: ``query``, ``resource``, ``profile``, ``find`` or ``count``."""
     if kind == "query":
         return run_query(context, **payload)
     if kind == "resource":
         return resource(context, **payload)
+    if kind == "profile":
+        return profile(context, **payload)
     if kind == "count":
         return len(context.store)
     if kind == "find":
@@ -208,7 +210,32 @@ def resource(context: Context, iri: str, fmt: str | None = None) -> Any:
     return rows
 
 
-_FACT_VARS = ("direction", "p", "o", "g", "start", "end", "section", "method", "label")
+_FACT_VARS = ("direction", "p", "o", "g", "start", "end", "section", "method", "kind", "reason", "record", "label")
+
+
+def profile(context: Context, iri: str) -> dict[str, Any]:
+    """What a resource's page shows: its facts (as :func:`resource`), the labels in every language
+    of everything the page names, its figures and its discrepancies."""
+    subs: dict[ox.Variable, Any] = {ox.Variable("s"): ox.NamedNode(iri)}
+
+    def union(name: str) -> Any:
+        return context.store.query(read_query(name), substitutions=subs, use_default_graph_as_union=True)
+
+    labels: dict[str, dict[str, str]] = {}
+    for row in union("serve/resource-labels"):
+        label = row["label"]
+        labels.setdefault(row["iri"].value, {}).setdefault(label.language or "", label.value)
+    return {
+        "facts": resource(context, iri),
+        "labels": labels,
+        "figures": _rows(union("serve/resource-figures")),
+        "discrepancies": _rows(union("serve/resource-discrepancies")),
+    }
+
+
+def _rows(solutions: Any) -> list[dict[str, dict[str, str]]]:
+    names = [v.value for v in solutions.variables]
+    return [{name: _plain(s[name]) for name in names if s[name] is not None} for s in solutions]
 
 
 def _plain(term: Any) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""HTML of the endpoint: the query page, resource pages, and the Service Description (Turtle).
+"""HTML of the endpoint: the query page, the service description (HTML and Turtle), the answers
+of ``/find`` and the not-found page. Resource pages are in :mod:`kg.serve.profile`.
 
 Every label, literal and IRI goes through :func:`html.escape`; data for the page's script is
 embedded as JSON in a non-executed ``<script type="application/json">`` with ``<`` escaped.
@@ -7,150 +8,77 @@ The pages load nothing from outside the endpoint.
 
 from __future__ import annotations
 
-import json
 from html import escape
-from typing import Any
 
-from kg.namespaces import PREFIXES, RES
+from kg.serve.layout import href, json_for_script, page
+from kg.serve.profile import resource_page
 from kg.sparql.questions import questions
-from kg.terms import curie
+from kg.terms import PREFIX_IRIS, curie
 
-_LAYOUT = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/static/style.css">{head}
-</head><body>
-<header><a class="brand" href="/">Mexico–Japan talent migration · knowledge graph</a>
-<nav><a href="/">Query</a><a href="/graph">Graph</a><a href="/sparql">Service description</a>
-<form class="find" action="/find" method="get" role="search"><input name="name" placeholder="Find an entity (name, id)" aria-label="Find an entity"></form></nav></header>
-<main>{body}</main>
-</body></html>
-"""
+__all__ = ["find_page", "href", "not_found", "query_page", "resource_page", "service_description"]
+
+#: What the endpoint answers in, by SPARQL 1.1 Service Description format IRI (local names).
+RESULT_FORMATS = (
+    ("SPARQL_Results_JSON", "SPARQL results in JSON"),
+    ("SPARQL_Results_XML", "SPARQL results in XML"),
+    ("SPARQL_Results_CSV", "SPARQL results in CSV"),
+    ("SPARQL_Results_TSV", "SPARQL results in TSV"),
+    ("Turtle", "Turtle"),
+    ("N-Triples", "N-Triples"),
+    ("JSON-LD", "JSON-LD"),
+    ("RDF_XML", "RDF/XML"),
+)
+DESCRIPTION = (
+    "Read-only SPARQL 1.1 endpoint over the Mexico-Japan talent migration knowledge graph. "
+    "Updates and SERVICE are refused; queries are stopped at a time limit."
+)
 
 
-def _layout(title: str, body: str, head: str = "") -> str:
-    return _LAYOUT.format(title=escape(title), body=body, head=head)
+def prefix_list() -> str:
+    """The prefixes a query may use without a PREFIX line, as an inline list of ``<code>`` names.
 
-
-def _json_for_script(data: Any) -> str:
-    """JSON safe inside a ``<script>`` element.
-
-    >>> _json_for_script({"a": "</script>"})
-    '{"a": "\\\\u003c/script\\\\u003e"}'
+    >>> ">mx:</code>" in prefix_list()
+    True
     """
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return " ".join(f'<code title="{escape(iri)}">{escape(name)}:</code>' for name, iri in sorted(PREFIX_IRIS.items()))
 
 
 def query_page() -> str:
-    """The query page: editor, the competency questions as examples, results table, graph view.
+    """The query page: YASGUI (editor with completion, results table, graph view, history,
+    permalinks), the competency questions as examples, and the prefixes known without PREFIX lines.
 
-    >>> "<textarea" in query_page()
+    >>> html = query_page()
+    >>> "yasgui.min.js" in html and 'id="examples"' in html
     True
     """
-    examples = [{"name": q.name, "question": q.question, "sparql": q.sparql} for q in questions()]
-    prefixes = {name: str(ns) for name, ns in PREFIXES.items()}
-    items = "\n".join(
-        f'<li><button type="button" class="example" data-name="{escape(q["name"])}">'
-        f'<span class="qname">{escape(q["name"])}</span>{escape(q["question"] or q["name"])}</button></li>'
+    examples = [{"name": q.name, "question": q.question or q.name, "sparql": q.sparql} for q in questions()]
+    options = "".join(
+        f'<option value="{escape(q["name"])}" data-name="{escape(q["name"])}" title="{escape(q["question"])}">'
+        f"{escape(q['name'])} — {escape(q['question'])}</option>"
         for q in examples
     )
-    default = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) LIMIT 20"
     body = f"""
-<div class="layout">
-<aside><h2>Competency questions</h2>
-<p class="hint">Pick one to load it into the editor, then run it.</p>
-<ul class="examples">{items or '<li class="hint">No questions are installed.</li>'}</ul></aside>
-<section class="work">
-<form id="query-form" autocomplete="off">
-<label for="query" class="sr">SPARQL query</label>
-<textarea id="query" name="query" spellcheck="false" rows="14">{escape(default)}</textarea>
-<div class="bar"><button id="run" type="submit">Run query</button>
-<span class="keys">Ctrl+Enter</span>
-<label>Download as <select id="download-format">
-<option value="">—</option><option value="csv">CSV</option><option value="tsv">TSV</option>
-<option value="json">JSON</option><option value="xml">XML</option>
-<option value="turtle">Turtle</option><option value="ntriples">N-Triples</option><option value="jsonld">JSON-LD</option>
-</select></label>
-<span id="status" role="status" aria-live="polite"></span></div>
-</form>
-<div id="tabs" hidden><button type="button" data-view="table" class="on">Table</button>
-<button type="button" data-view="graph">Graph</button></div>
-<div id="results"></div>
-<div id="graph-view" hidden></div>
-</section></div>
-<script type="application/json" id="examples">{_json_for_script(examples)}</script>
-<script type="application/json" id="prefixes">{_json_for_script(prefixes)}</script>
-<script src="/static/app.js"></script>"""
-    head = '\n<link rel="stylesheet" href="/vendor/vis-network.css">\n<script src="/vendor/vis-network.min.js" defer></script>'
-    return _layout("SPARQL · Mexico–Japan talent migration", body, head)
-
-
-def href(iri: str) -> str:
-    """Where the endpoint shows *iri*: its resource page for ours, the IRI itself otherwise.
-
-    >>> href("https://w3id.org/mxjp-talent/resource/japan")
-    '/resource/japan'
-    """
-    return "/resource/" + iri[len(str(RES)) :] if iri.startswith(str(RES)) else iri
-
-
-def _term(term: dict[str, str] | None, label: dict[str, str] | None = None) -> str:
-    if term is None:
-        return ""
-    if term["type"] == "uri":
-        text = label["value"] if label else curie(term["value"])
-        return f'<a href="{escape(href(term["value"]))}" title="{escape(term["value"])}">{escape(text)}</a>'
-    if term["type"] == "bnode":
-        return f"<span class=bnode>_:{escape(term['value'])}</span>"
-    lang = f' <span class="lang">@{escape(term["lang"])}</span>' if term.get("lang") else ""
-    return f'<span class="literal">{escape(term["value"])}</span>{lang}'
-
-
-def resource_page(iri: str, rows: list[dict[str, dict[str, str]]]) -> str:
-    """A resource's facts with their evidence: the claim graph, span, section and method.
-
-    >>> row = {"direction": {"type": "literal", "value": "out"},
-    ...        "p": {"type": "uri", "value": "http://www.w3.org/2000/01/rdf-schema#label"},
-    ...        "o": {"type": "literal", "value": "<script>x</script>", "lang": "en"}}
-    >>> "&lt;script&gt;" in resource_page("https://w3id.org/mxjp-talent/resource/x", [row])
-    True
-    """
-    labels = [
-        r["o"]["value"]
-        for r in rows
-        if r["direction"]["value"] == "out" and r["p"]["value"].endswith("#label") and r["o"]["type"] == "literal"
-    ]
-    title = labels[0] if labels else curie(iri)
-    sections = []
-    for direction, heading in (("out", "Facts"), ("in", "Mentioned by")):
-        trs = []
-        for r in (r for r in rows if r["direction"]["value"] == direction):
-            evidence = ""
-            if "start" in r and "end" in r:
-                evidence = (
-                    f'<span class="span">characters {escape(r["start"]["value"])}–{escape(r["end"]["value"])}</span>'
-                )
-            trs.append(
-                "<tr>"
-                f"<td>{_term(r['p'])}</td><td>{_term(r['o'], r.get('label'))}</td>"
-                f"<td>{_term(r.get('g')) or '<span class=hint>default graph</span>'}</td>"
-                f"<td>{evidence}</td><td>{_term(r.get('section'))}</td><td>{_term(r.get('method'))}</td>"
-                "</tr>"
-            )
-        if trs:
-            sections.append(
-                f"<h2>{heading}</h2><table class='facts'><thead><tr><th>property</th>"
-                f"<th>{'value' if direction == 'out' else 'subject'}</th><th>claim</th><th>evidence</th>"
-                "<th>section</th><th>method</th></tr></thead><tbody>" + "\n".join(trs) + "</tbody></table>"
-            )
-    alternates = (
-        '<p class="alt">Also as <a href="?format=turtle">Turtle</a> · '
-        '<a href="?format=jsonld">JSON-LD</a> · <a href="?format=ntriples">N-Triples</a></p>'
+<div class="kg-bar">
+<label>Example queries <select id="kg-examples"><option value="">Open a competency question…</option>{options}</select></label>
+<label>History <select id="kg-history"><option value="">Queries run before…</option></select></label>
+<button type="button" id="kg-permalink" title="Put a link that reopens this query in the address bar (and copy it)">Copy link</button>
+<span id="kg-status" role="status" aria-live="polite"></span>
+</div>
+<p class="kg-prefixes">These prefixes need no PREFIX line: {prefix_list()}.
+Ctrl+Space completes classes and properties; Ctrl+Enter runs the query.</p>
+<div id="yasgui"></div>
+<script type="application/json" id="kg-endpoint">{json_for_script({"endpoint": "/sparql"})}</script>
+<script type="application/json" id="prefixes">{json_for_script(PREFIX_IRIS)}</script>
+<script type="application/json" id="examples">{json_for_script(examples)}</script>
+<script src="/static/vendor/yasgui/yasgui.min.js"></script>
+<script src="/vendor/vis-network.min.js"></script>
+<script src="/static/kg-yasgui.js"></script>"""
+    head = (
+        '\n<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">'
+        '\n<link rel="stylesheet" href="/vendor/vis-network.css">'
+        '\n<link rel="stylesheet" href="/static/kg-yasgui.css">'
     )
-    body = f"<h1>{escape(title)}</h1><p class='iri'><code>{escape(iri)}</code></p>{alternates}" + "".join(sections)
-    return _layout(title, body)
+    return page("SPARQL · Mexico–Japan talent migration", body, head=head, current="/", kind="query")
 
 
 def find_page(name: str, message: str, suggestions: list[tuple[str, str]] | None = None) -> str:
@@ -165,12 +93,12 @@ def find_page(name: str, message: str, suggestions: list[tuple[str, str]] | None
         for iri, label in suggestions or []
     )
     listed = f"<p>Closest names:</p><ul>{items}</ul>" if items else ""
-    return _layout("Find", f"<h1>Find {escape(name)}</h1><p>{escape(message)}</p>{listed}")
+    return page("Find", f"<h1>Find {escape(name)}</h1><p>{escape(message)}</p>{listed}")
 
 
 def not_found(iri: str) -> str:
     """The page for a resource IRI the graph says nothing about."""
-    return _layout("Not found", f"<h1>Not found</h1><p>The graph says nothing about <code>{escape(iri)}</code>.</p>")
+    return page("Not found", f"<h1>Not found</h1><p>The graph says nothing about <code>{escape(iri)}</code>.</p>")
 
 
 def service_description(endpoint: str) -> str:
@@ -180,19 +108,7 @@ def service_description(endpoint: str) -> str:
     True
     """
     iri = endpoint.replace(">", "%3E")
-    formats = " ,\n        ".join(
-        f"<http://www.w3.org/ns/formats/{f}>"
-        for f in (
-            "SPARQL_Results_JSON",
-            "SPARQL_Results_XML",
-            "SPARQL_Results_CSV",
-            "SPARQL_Results_TSV",
-            "Turtle",
-            "N-Triples",
-            "JSON-LD",
-            "RDF_XML",
-        )
-    )
+    formats = " ,\n        ".join(f"<http://www.w3.org/ns/formats/{f}>" for f, _ in RESULT_FORMATS)
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 
@@ -201,5 +117,29 @@ def service_description(endpoint: str) -> str:
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph ;
     sd:resultFormat {formats} ;
-    dcterms:description "Read-only SPARQL 1.1 endpoint over the Mexico-Japan talent migration knowledge graph. Updates and SERVICE are refused; queries are stopped at a time limit." .
+    dcterms:description "{DESCRIPTION}" .
 """
+
+
+def service_page(endpoint: str, timeout: float) -> str:
+    """The service description for a person: what the endpoint answers, in which formats, with
+    which limits and prefixes, and how to ask it from a terminal.
+
+    >>> "Turtle" in service_page("http://127.0.0.1:8000/sparql", 5.0)
+    True
+    """
+    formats = "".join(f"<li>{escape(text)}</li>" for _, text in RESULT_FORMATS)
+    example = f"curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?c WHERE {{ ?c a mx:Company }}' {endpoint}"
+    body = f"""<h1>SPARQL service</h1>
+<p class="lede">{escape(DESCRIPTION)}</p>
+<dl class="about">
+<dt>Endpoint</dt><dd><code>{escape(endpoint)}</code> (SPARQL 1.1 Protocol: GET or POST)</dd>
+<dt>Language</dt><dd>SPARQL 1.1 Query; queries see the union of every graph (claims and inferences)</dd>
+<dt>Time limit</dt><dd>{timeout:g} s a query (then 503)</dd>
+<dt>Prefixes known without a PREFIX line</dt><dd>{prefix_list()}</dd>
+</dl>
+<h2>Answers</h2><ul>{formats}</ul>
+<p>Chosen from the Accept header, or a <code>format</code> parameter.</p>
+<h2>From a terminal</h2><pre>{escape(example)}</pre>
+<p>This description as RDF: <a href="/sparql?format=turtle">Turtle</a> (also sent to clients that ask for it).</p>"""
+    return page("SPARQL service · Mexico–Japan talent migration", body, current="/sparql")
