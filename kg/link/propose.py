@@ -110,10 +110,12 @@ def by_name(
     linked: dict[str, set[str]],
     taken: set[str],
     margin: float = MARGIN,
+    everything: dict[str, Entity] | None = None,
 ) -> list[Proposal]:
-    """Proposals by name and context for *ours* (see the module docstring)."""
+    """Proposals by name and context for *ours* (see the module docstring); *everything* holds all
+    our entities, linked or not, to look up containers in."""
     found = find_candidates(ours, data, threshold, taken)
-    everything = {**ours}
+    everything = everything or ours
     adm1_records = set(data.adm1.values())
     out: list[Proposal] = []
     for our_iri in sorted(ours, key=lambda i: (_ORDER.get(ours[i].family or "", 9), i)):
@@ -174,7 +176,7 @@ def propose(ours: dict[str, Entity], data: Dataset, threshold: float = 0.9, marg
     for p in out:
         linked[p.subject].add(p.object)
     unlinked = {iri: e for iri, e in ours.items() if iri not in linked and e.family is not None}
-    out += by_name(unlinked, data, threshold, linked, {p.object for p in out}, margin)
+    out += by_name(unlinked, data, threshold, linked, {p.object for p in out}, margin, ours)
     return sorted(out, key=lambda p: (p.subject, p.object))
 
 
