@@ -239,7 +239,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("English label not required", 'lang(?concept) = "en" && ', ""),
     ],
     "cq19-universities": [
-        ("university type deleted", "?u a mx:University ; rdfs:label", "?u rdfs:label"),
+        ("university type deleted", "a mx:University", "a ?anyClass"),
+        ("universities the paper does not name allowed", "\n  ?nameClaim mx:statementKind mx:statedByPaper .", ""),
         ("English university label not required", 'FILTER(lang(?university) = "en")', ""),
         ("city type deleted", "?p a mx:City ; rdfs:label", "?p rdfs:label"),
         ("English place label not required", 'FILTER(lang(?place) = "en")', ""),
