@@ -114,8 +114,8 @@ def by_name(
 ) -> list[Proposal]:
     """Proposals by name and context for *ours* (see the module docstring); *everything* holds all
     our entities, linked or not, to look up containers in."""
-    found = find_candidates(ours, data, threshold, taken)
     everything = everything or ours
+    found = find_candidates(ours, data, threshold, taken, everything)
     adm1_records = set(data.adm1.values())
     out: list[Proposal] = []
     for our_iri in sorted(ours, key=lambda i: (_ORDER.get(ours[i].family or "", 9), i)):
