@@ -90,8 +90,20 @@ def says(window: str, name: str) -> bool:
     return re.search(before + re.escape(wanted) + after, normalise(window)) is not None
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def date_forms(value: str, datatype: str | None) -> list[str]:
@@ -140,6 +152,37 @@ def check_bounds(curated: Curated, length: int) -> None:
         for span, where in spans:
             if span is not None and span[1] > length:
                 raise where.error(f"evidence {list(span)} ends past the paper's end ({length} characters)")
+
+
+def cuts_a_word(text: str, span: Span) -> bool:
+    """Whether *span* starts or ends inside a word of *text* (a footnote number glued to a word,
+    as in ``INTRODUCTION2``, is not part of the word).
+
+    >>> cuts_a_word("the Traditional way", (0, 6)), cuts_a_word("INTRODUCTION2 text", (0, 12))
+    (True, False)
+    """
+    start, end = span
+    inside_start = 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
+    inside_end = 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+    if inside_end and text[end].isdigit() and text[end - 1].isalpha():
+        inside_end = False  # a footnote marker
+    return inside_start or inside_end
+
+
+def check_word_boundaries(curated: Curated, text: str) -> list[InputError]:
+    """Every span starts and ends between words, so that it quotes whole words."""
+    errors = []
+    for entity in curated.entities.values():
+        spans = [
+            (s, entity.where) for s in entity.extra.get("spans") or ((entity.evidence,) if entity.evidence else ())
+        ]
+        spans += [(s, f.where) for f in entity.facts for s in f.spans]
+        errors += [
+            where.error(f"evidence {list(span)} cuts a word: start and end it between words")
+            for span, where in spans
+            if cuts_a_word(text, span)
+        ]
+    return errors
 
 
 def check_names(curated: Curated) -> list[InputError]:
@@ -277,7 +320,7 @@ def check_evidence(curated: Curated, text: str, index: dict[str, Any] | None = N
     section by its span lying inside the section's, and part of the paper by lying in the paper.
     """
     errors, pending = _check(curated, text, index)
-    return errors + pending
+    return errors + pending + check_word_boundaries(curated, text)
 
 
 def check_evidence_lenient(

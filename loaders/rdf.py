@@ -354,10 +354,15 @@ def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
         # paragraph (papers often cite once at the end of a paragraph of figures); a fact
         # only when it is stated in the citation's own sentence
         ps, pe = _paragraph(index, span[0])
+        # ... and, when the paragraph cites the work more than once, only to the nearest citation
+        same_work = [s for s, wid in resolved if wid == work_id and ps <= s[0] < pe]
         sourced = sorted(
             o.id
             for o in observations
-            if work_id in o.extra["refs"].get("source", []) and o.evidence and ps <= o.evidence[0] < pe
+            if work_id in o.extra["refs"].get("source", [])
+            and o.evidence
+            and ps <= o.evidence[0] < pe
+            and min(same_work, key=lambda s: (abs(s[0] - o.evidence[0]), s[0])) == span  # type: ignore[index]
         )
         stated = sorted({claim for (fs, fe), claim in facts if fs < se and fe > ss}, key=str)
         function = CITO.citesAsDataSource if sourced else CITO.citesForInformation if stated else CITO.cites
