@@ -227,3 +227,18 @@ def test_access_log_has_one_common_log_format_line_per_request(mini_graph: Path,
 
 def test_pages_module_keeps_its_public_names() -> None:
     assert pages.resource_page is resource_page and callable(pages.service_page)
+
+
+@pytest.mark.parametrize(
+    ("header", "available", "chosen"),
+    [
+        ("fr", {"de", "en", "ja"}, "en"),
+        (None, {"de", "en"}, "en"),
+        ("de-AT", {"de", "en"}, "de"),
+        ("fr", {"de", ""}, ""),
+    ],
+)
+def test_reader_language_falls_back_to_english(header: str | None, available: set[str], chosen: str) -> None:
+    from kg.serve.conneg import language
+
+    assert language(header, available) == chosen

@@ -64,8 +64,8 @@ def query_page() -> str:
 <button type="button" id="kg-permalink" title="Put a link that reopens this query in the address bar (and copy it)">Copy link</button>
 <span id="kg-status" role="status" aria-live="polite"></span>
 </div>
-<p class="kg-prefixes">These prefixes need no PREFIX line: {prefix_list()}.
-Ctrl+Space completes classes and properties; Ctrl+Enter runs the query.</p>
+<p class="kg-prefixes">These prefixes need no PREFIX line: {prefix_list()}
+· Ctrl+Space completes classes and properties · Ctrl+Enter runs the query</p>
 <div id="yasgui"></div>
 <script type="application/json" id="kg-endpoint">{json_for_script({"endpoint": "/sparql"})}</script>
 <script type="application/json" id="prefixes">{json_for_script(PREFIX_IRIS)}</script>

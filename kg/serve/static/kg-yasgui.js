@@ -14,6 +14,7 @@
  *  - permalinks are ?query=… (plus tabTitle, outputFormat), read by this script and not by YASGUI
  *    (populateFromUrl: false), so a link can never change the endpoint or add request arguments;
  *  - a history of the queries run (localStorage), and the competency questions as examples;
+ *  - the editor knows the project's prefixes, as the endpoint does, and marks no error without PREFIX lines;
  *  - the results table links the graph's resources to their pages here, not to w3id.org;
  *  - a "Graph" view draws CONSTRUCT and DESCRIBE answers with vis-network.
  * Data is only ever inserted as text (textContent) or through YASR's own sanitiser.
@@ -39,6 +40,20 @@
     "  ?s a ?class .",
     "} GROUP BY ?class ORDER BY DESC(?instances) LIMIT 25",
   ].join("\n");
+
+  /* ---------- the editor knows the prefixes the endpoint knows (no "prefix not defined") ---------- */
+
+  var sparqlMode = Yasqe.modes.sparql11;
+  Yasqe.defineMode("sparql11", function (config, parserConfig) {
+    var mode = sparqlMode(config, parserConfig);
+    var startState = mode.startState;
+    mode.startState = function () {
+      var state = startState.apply(this, arguments);
+      Object.keys(PREFIXES).forEach(function (p) { if (state.prefixes[p] === undefined) state.prefixes[p] = PREFIXES[p]; });
+      return state;
+    };
+    return mode;
+  });
 
   /* ---------- completion: the project's prefixes and the served graph's terms only ---------- */
 
@@ -202,8 +217,7 @@
       return span;
     },
     yasqe: { value: DEFAULT_QUERY, prefixCcApi: null, createShortLink: undefined },
-    // the graph view by default: answers it cannot draw (SELECT, ASK) fall back to the table
-    yasr: { prefixes: PREFIXES, defaultPlugin: "graph" },
+    yasr: { prefixes: PREFIXES, defaultPlugin: "table" },
   });
   window.kgYasgui = yasgui; // for the browser tests
 
@@ -282,6 +296,13 @@
   /* ---------- on every query: the address bar is the permalink, the history grows ---------- */
 
   var statusEl = document.getElementById("kg-status");
+  // CONSTRUCT and DESCRIBE open in the graph view, other answers in the table (the views stay a click away)
+  yasgui.on("query", function (_y, tab) {
+    var yasr = tab.getYasr();
+    var graphQuery = ["CONSTRUCT", "DESCRIBE"].indexOf(tab.getYasqe().getQueryType()) >= 0;
+    if (graphQuery && yasr.getSelectedPluginName() !== "graph") yasr.selectPlugin("graph");
+    if (!graphQuery && yasr.getSelectedPluginName() === "graph") yasr.selectPlugin("table");
+  });
   yasgui.on("query", function (_y, tab) {
     window.history.replaceState(null, "", permalinkFor(tab));
     var query = tab.getQuery();
