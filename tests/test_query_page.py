@@ -115,8 +115,6 @@ ACTIVE = ".yasgui .tabPanel.active"
 def test_answers_with_markup_show_as_text_in_the_editor(site: str, browser: Chromium, tmp_path: Path) -> None:
     """A literal carrying markup, opened through a permalink, shows as text and runs nothing."""
     page = browser.page()
-    page.goto(site + "/static/style.css")
-    page.evaluate("localStorage.clear(); true")
     query = f"SELECT ?x WHERE {{ BIND({json.dumps(EVIL)} AS ?x) }}"
     page.goto(site + "/?" + urllib.parse.urlencode({"query": query}))
     cell = f"document.querySelector('{ACTIVE} .yasr table.dataTable tbody td:last-child')"
