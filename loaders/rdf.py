@@ -15,11 +15,11 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from kg.errors import InputError
 from kg.namespaces import CITO, FABIO, MX, OA, QB, RES, expand, resource, slug
+from loaders.cited import paragraph_of, resolve_citations, stated_claims
 from loaders.curated import Curated, Entity, Fact
 from loaders.index import section_at
-from loaders.labels import family_name, observation_label, work_label
+from loaders.labels import observation_label, work_label
 from loaders.model import INFERRED, RECORDED, STATED
 
 PAPER_ID = "mendez-2017"
@@ -247,7 +247,7 @@ def _fallback_evidence(curated: Curated, index: dict[str, Any]) -> dict[str, tup
     """Evidence for entities the paper never names on their own: authors, units, measures, data sets."""
     out: dict[str, tuple[int, int]] = {}
     works = curated.of_kind("work")
-    cites = _resolve(curated, index)
+    cites = resolve_citations(curated, index)
     for work in sorted(works, key=lambda e: e.id):
         span = work.evidence or next((c for c, wid in cites if wid == work.id), None)
         if span is None:
@@ -260,30 +260,6 @@ def _fallback_evidence(curated: Curated, index: dict[str, Any]) -> dict[str, tup
             for ref in obs.extra["refs"].get(key, []):
                 if obs.evidence:
                     out.setdefault(ref, obs.evidence)
-    return out
-
-
-def _matches(work: Entity, ids: dict[str, Entity], citation: dict[str, Any]) -> bool:
-    if work.extra["year"] != citation["year"]:
-        return False
-    first = family_name(ids[work.extra["authors"][0]]).lower()
-    cited = citation["authors"][0].lower()
-    return cited == first or cited.endswith(" " + first)
-
-
-def _resolve(curated: Curated, index: dict[str, Any]) -> list[tuple[tuple[int, int], str]]:
-    works = sorted(curated.of_kind("work"), key=lambda e: e.id)
-    out = []
-    for citation in index["citations"]:
-        found = [w.id for w in works if _matches(w, curated.entities, citation)]
-        if len(found) != 1:
-            what = "no cited work" if not found else f"several works ({', '.join(found)})"
-            names = " & ".join(citation["authors"])
-            raise InputError(
-                "loaders/data/works.yaml",
-                f"the in-text citation {names} {citation['year']} at [{citation['start']}, {citation['end']}] matches {what}",
-            )
-        out.append(((citation["start"], citation["end"]), found[0]))
     return out
 
 
@@ -318,42 +294,19 @@ def _structure(w: _Writer, index: dict[str, Any]) -> None:
         )
 
 
-def _paragraph(index: dict[str, Any], offset: int) -> tuple[int, int]:
-    for paragraph in index["paragraphs"]:
-        ps, pe = paragraph["span"]
-        if ps <= offset < pe:
-            return ps, pe
-    return offset, offset + 1
-
-
-def _fact_claims(curated: Curated) -> list[tuple[tuple[int, int], URIRef]]:
-    """The curated claims the paper states with their own evidence spans (an entity's description,
-    each stated fact with its own span), for linking citations to what they support: a fact the
-    curators inferred, or took from a record, is not what a citation of the paper supports."""
-    out = []
-    for entity in sorted(curated.entities.values(), key=lambda e: e.id):
-        if entity.kind == "entity" and entity.evidence is not None and entity.type not in ("Person", "Paper"):
-            out.append((entity.evidence, resource("claim", entity.id)))
-        for fact in entity.facts:
-            if fact.evidence is not None and fact.basis == STATED:
-                target = fact.obj if fact.obj is not None else slug(str(fact.value))
-                out.append((fact.evidence, resource("claim", entity.id, slug(fact.predicate), target)))
-    return out
-
-
 def _citations(w: _Writer, curated: Curated, index: dict[str, Any]) -> None:
     """Each in-text citation, linked to the figures it is the source of and to the curated facts
     stated in the same sentence (``mx:citedFor``), typed with its CiTO function where clear."""
-    resolved = _resolve(curated, index)
+    resolved = resolve_citations(curated, index)
     observations = curated.of_kind("observation")
-    facts = _fact_claims(curated)
+    facts = stated_claims(curated)
     for citation, (span, work_id) in zip(index["citations"], resolved, strict=True):
         node = resource("citation", work_id, str(span[0]))
         ss, se = citation["sentence"]
         # a figure whose curated source is this work counts when it lies in the citation's
         # paragraph (papers often cite once at the end of a paragraph of figures); a fact
         # only when it is stated in the citation's own sentence
-        ps, pe = _paragraph(index, span[0])
+        ps, pe = paragraph_of(index, span[0])
         # ... and, when the paragraph cites the work more than once, only to the nearest citation
         same_work = [s for s, wid in resolved if wid == work_id and ps <= s[0] < pe]
         sourced = sorted(
