@@ -130,7 +130,7 @@ def read_dataset(path: Path, progress: Progress | None = None, families: dict[st
         stream: IO[bytes] = gzip.GzipFile(fileobj=raw) if path.suffix.lower() == ".gz" else raw  # type: ignore[assignment]
         try:
             with _Ticker(raw, total, progress):
-                keeper.read(ox.parse(stream, fmt))
+                keeper.read(ox.parse(stream, fmt, lenient=True))  # read only: IRIs are not checked, syntax is
         except (SyntaxError, ValueError, OSError, EOFError) as exc:
             raise InputError(path, f"not valid {fmt.name}: {' '.join(str(exc).split())}") from None
     if progress is not None:
