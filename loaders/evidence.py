@@ -4,17 +4,21 @@ What "say it" means, by kind of statement (see ``loaders/data/README.md``):
 
 - an entity's own claim: the span names the entity (a label, an alternative label, the paper's
   spelling, or an adjective the paper uses for it); an entity the paper describes without naming
-  (a flow, a registration) may instead be supported by a span naming what it relates to;
+  (a flow, a registration) may instead be supported by a span naming what the paper relates it to
+  (a record's relations are not in the paper);
 - a figure: the span contains the figure, as the paper writes it (``asWritten``) or as a number;
 - a fact *stated* by the paper: its span names the object of the fact, or contains its value — the
   part the fact adds; a fact without a span of its own is checked against its entity's span;
 - a fact *inferred* by the curators: one of its spans names its subject or its object (the spans
   it was inferred from); the reason is checked by the reader, not here;
-- a fact taken from a record: no span is needed; the record is.
+- a fact taken from a record: no span is needed; the record is;
+- a part of the paper or of one of its sections (``partOf``): where its spans lie decides, with
+  the paper index, not the words in them.
 
 A name is found only as whole words, ignoring case, accents, line breaks and the form of dashes
-and quotes: ``Japan`` is not found in ``Japanese``, ``28`` is not found in ``280`` or ``2.8``; a
-date may be written with its month's name (``April 1998``). A span in the journal's web page around
+and quotes: ``Japan`` is not found in ``Japanese``, ``28`` is not found in ``280``, ``2.8`` or
+``1,280`` (nor ``280`` in ``1 280``); a date may be written with its month's name (``April 1998``).
+Alternative names, the paper's spellings and adjectives must be names, not pieces of sentences. A span in the journal's web page around
 the article (the index's ``furniture``: menus, links, addresses) is not the paper's text and
 supports nothing as stated: what only that page shows is taken from a record.
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from kg.errors import InputError
@@ -63,10 +68,11 @@ def normalise(text: str) -> str:
     >>> normalise("Japón\\n  Ōizumi – “Kabushiki”")
     'japon oizumi - "kabushiki"'
     """
-    text = unicodedata.normalize("NFKD", text)
+    # the acute accent written as an apostrophe (´) first: NFKD would make it a space and an accent
+    text = unicodedata.normalize("NFKD", text.replace("\u00b4", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
-    text = re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", text)
+    text = re.sub(r"[\u2018\u2019\u02bc`]", "'", text)
     text = re.sub(r"[\u201c\u201d]", '"', text)
     return " ".join(text.split())
 
@@ -78,15 +84,18 @@ def says(window: str, name: str) -> bool:
     (False, True)
     >>> says("it rose 2.8 %", "28"), says("it rose 28 %", "28"), says("in 2,800 firms", "2,800")
     (False, True, True)
+    >>> says("1 280 firms", "280"), says("1 280 firms", "1 280"), says("in 2012 28 firms", "2012")
+    (False, True, True)
     """
     wanted = normalise(name)
     if not wanted:
         return False
     before, after = r"(?<![\w])", r"(?![\w])"
+    # a number is not a piece of a larger one: 1,280, 2.8, or 1 280 (thousands grouped by spaces)
     if wanted[0].isdigit():
-        before = r"(?<![\w.,])"
+        before = r"(?<![\w.,])" + (r"(?<!\d )" if re.match(r"\d{3}(?!\d)", wanted) else "")
     if wanted[-1].isdigit():
-        after = r"(?![\w]|[.,]\d)"
+        after = r"(?![\w]|[.,]\d| \d{3}(?!\d))"
     return re.search(before + re.escape(wanted) + after, normalise(window)) is not None
 
 
@@ -126,13 +135,14 @@ def date_forms(value: str, datatype: str | None) -> list[str]:
 def figure_forms(value: float) -> list[str]:
     """How the paper may write a number: ``1234``, ``1,234`` or ``1 234``; ``2.5``.
 
-    >>> figure_forms(12500), figure_forms(2.5)
-    (['12500', '12,500', '12 500'], ['2.5'])
+    >>> figure_forms(12500), figure_forms(2.5), figure_forms(0.000025)
+    (['12500', '12,500', '12 500'], ['2.5'], ['0.000025'])
     """
     if float(value).is_integer():
         n = int(value)
         return [str(n), f"{n:,}", f"{n:,}".replace(",", " ")] if n >= 1000 else [str(n)]
-    return [repr(float(value)).rstrip("0").rstrip(".")]
+    # the shortest digits that give the value back, written out (repr gives 2.5e-05 for 0.000025)
+    return [format(Decimal(repr(float(value))), "f")]
 
 
 def sentence_fragment(name: str) -> bool:
@@ -141,7 +151,7 @@ def sentence_fragment(name: str) -> bool:
     >>> sentence_fragment("the Japanese government approved"), sentence_fragment("Technology Licensing Office")
     (True, False)
     """
-    return bool(_VERBS & set(normalise(name).replace(",", " ").split()))
+    return bool(_VERBS & set(re.findall(r"\w+", normalise(name))))
 
 
 def check_bounds(curated: Curated, length: int) -> None:
@@ -186,10 +196,11 @@ def check_word_boundaries(curated: Curated, text: str) -> list[InputError]:
 
 
 def check_names(curated: Curated) -> list[InputError]:
-    """Alternative names and the paper's spellings must be names, never pieces of sentences."""
+    """Alternative names, the paper's spellings and adjectives must be names, never pieces of sentences."""
     errors = []
     for entity in curated.entities.values():
-        for name in [n for names in entity.alt_labels.values() for n in names] + entity.paper_spellings:
+        alternatives = [n for names in entity.alt_labels.values() for n in names] + entity.paper_spellings
+        for name in alternatives + entity.adjectives:
             if sentence_fragment(name):
                 errors.append(
                     entity.where.error(f"{name!r} reads as a piece of a sentence, not a name of {entity.id!r}")
@@ -244,12 +255,12 @@ class _Checker:
         windows = [normalise(self.text[s:e]) for s, e in spans]
         return any(normalise(c) and normalise(c) in w for w in windows for c in candidates)
 
-    def _structural(self, part_of: str | None, spans: tuple[Span, ...]) -> bool:
-        """A span places what it shows within the paper, and within the section that holds it."""
+    def _region(self, part_of: str | None) -> Span | None:
+        """Where a part of *part_of* must lie: the paper, or a section of the index; None for
+        anything else (then names decide)."""
         if part_of == PAPER_ID:
-            return all(end <= len(self.text) for _, end in spans)
-        section = self.sections.get((part_of or "").removeprefix("section-"))
-        return section is not None and all(section[0] <= start and end <= section[1] for start, end in spans)
+            return 0, len(self.text)
+        return self.sections.get((part_of or "").removeprefix("section-"))
 
     def entity(self, entity: Entity) -> InputError | None:
         spans = entity.extra.get("spans") or ((entity.evidence,) if entity.evidence else ())
@@ -268,7 +279,8 @@ class _Checker:
             return None
         candidates = self.names(entity.id)
         for fact in entity.facts:  # an unnamed thing is supported by a span naming what it relates to
-            candidates += self.names(fact.obj) if fact.obj is not None else [str(fact.value)]
+            if fact.basis != RECORDED:  # ... in the paper: what a record relates it to is not there
+                candidates += self.names(fact.obj) if fact.obj is not None else [str(fact.value)]
         if not self.any_named(spans, candidates):
             return entity.where.error(
                 f"evidence {list(spans[0])} does not contain a name of {entity.id!r} or of what it relates to"
@@ -293,8 +305,14 @@ class _Checker:
         spans = fact.spans or ((entity.evidence,) if entity.evidence else ())
         if not spans:
             return None
-        if fact.predicate == "partOf" and self._structural(fact.obj, spans):
-            return None
+        region = self._region(fact.obj) if fact.predicate == "partOf" else None
+        if region is not None:  # a part of the paper or of a section: where the span lies decides, not words
+            if all(region[0] <= start and end <= region[1] for start, end in spans):
+                return None
+            return fact.where.error(
+                f"{entity.id} partOf {fact.obj}: evidence {[list(s) for s in spans]} does not lie within "
+                f"{fact.obj} {list(region)}"
+            )
         told = self.told(fact)
         if fact.basis == INFERRED:
             if not self.any_named(spans, told + self.names(entity.id)):

@@ -1,6 +1,6 @@
 """Labels generated from what a resource is: a figure's from its dimensions, a work's from its
 authors and year. Generated, never written by hand, so two figures that differ in any dimension
-cannot share a label (``read_curated`` refuses a data set where two do)."""
+cannot share a label (the build refuses a data set where two do: :func:`duplicate_figure_labels`)."""
 
 from __future__ import annotations
 
