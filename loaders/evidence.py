@@ -35,9 +35,6 @@ from kg.errors import InputError
 from loaders.model import INFERRED, RECORDED, Curated, Entity, Fact, Span
 
 PAPER_ID = "mendez-2017"
-#: A build fails on every problem these rules find. (While the curated data was being brought up
-#: to them, False made a build report the new problems as notes instead.)
-STRICT = True
 #: Words that make a "name" a piece of a sentence rather than a name.
 _VERBS = frozenset(
     {
@@ -237,24 +234,6 @@ class _Checker:
         windows = [self.text[start:end] for start, end in spans]
         return any(says(window, c) for window in windows for c in candidates)
 
-    def loosely_supported(self, entity: Entity, fact: Fact | None) -> bool:
-        """The former rule: a span contains, as a substring, a name of the entity or of what it
-        relates to (or a form of the figure)."""
-        if fact is not None:
-            if not fact.spans:
-                return True  # the former rule did not check a fact that borrows its entity's span
-            spans = fact.spans
-            told = self.names(fact.obj) if fact.obj is not None else [str(fact.value)]
-            candidates = told + self.names(entity.id)
-        else:
-            spans = entity.extra.get("spans") or ((entity.evidence,) if entity.evidence else ())
-            written = entity.extra.get("asWritten")
-            numbers = entity.extra.get("numbers", {})
-            candidates = [written] if written else [f for v in numbers.values() for f in figure_forms(v)]
-            candidates += self.names(entity.id) + [n for f in entity.facts for n in self.names(f.obj)]
-        windows = [normalise(self.text[s:e]) for s, e in spans]
-        return any(normalise(c) and normalise(c) in w for w in windows for c in candidates)
-
     def _region(self, part_of: str | None) -> Span | None:
         """Where a part of *part_of* must lie: the paper, or a section of the index; None for
         anything else (then names decide)."""
@@ -337,31 +316,11 @@ def check_evidence(curated: Curated, text: str, index: dict[str, Any] | None = N
     With the paper *index*, a part of the paper (a figure, a conclusion) is shown to be part of a
     section by its span lying inside the section's, and part of the paper by lying in the paper.
     """
-    errors, pending = _check(curated, text, index)
-    return errors + pending + check_word_boundaries(curated, text)
-
-
-def check_evidence_lenient(
-    curated: Curated, text: str, index: dict[str, Any] | None = None
-) -> tuple[list[InputError], list[InputError]]:
-    """Like :func:`check_evidence`, but split: mistakes that even the former, looser rule (the
-    span names the subject or the object, anywhere in a word) rejects, and those only the present
-    rules reject, which a build reports without failing while :data:`STRICT` is off."""
-    return _check(curated, text, index)
-
-
-def _check(curated: Curated, text: str, index: dict[str, Any] | None) -> tuple[list[InputError], list[InputError]]:
     sections = {str(s["id"]): (s["span"][0], s["span"][1]) for s in (index or {}).get("sections", [])}
     page = (index or {}).get("furniture")
     checker = _Checker(curated, text, sections, (page[0], page[1]) if page else None)
-    errors: list[InputError] = []
-    pending = check_names(curated)
+    errors = check_names(curated)
     for entity in curated.entities.values():
-        found = checker.entity(entity)
-        if found is not None:
-            (pending if checker.loosely_supported(entity, None) else errors).append(found)
-        for fact in entity.facts:
-            found = checker.fact(entity, fact)
-            if found is not None:
-                (pending if checker.loosely_supported(entity, fact) else errors).append(found)
-    return errors, pending
+        found = [checker.entity(entity), *(checker.fact(entity, fact) for fact in entity.facts)]
+        errors += [error for error in found if error is not None]
+    return errors + check_word_boundaries(curated, text)

@@ -24,7 +24,6 @@ from loaders.curated import read_curated, read_file
 from loaders.evidence import (
     check_bounds,
     check_evidence,
-    check_evidence_lenient,
     check_names,
     check_word_boundaries,
     cuts_a_word,
@@ -700,74 +699,6 @@ def test_only_part_of_is_shown_by_position() -> None:
 
 def test_a_recorded_part_needs_no_span() -> None:
     assert problems(table("section-introduction", span("Firms"), basis=RECORDED)) == []
-
-
-# ---------------------------------------------------------------------------------------------
-# the lenient split: what even the former rule rejects (errors), and what only the present rules do
-
-
-def split(*entities: Entity) -> tuple[list[int | None], list[int | None]]:
-    errors, pending = check_evidence_lenient(Curated({**KNOWN, **{e.id: e for e in entities}}), TEXT, INDEX)
-    return [e.line for e in errors], [e.line for e in pending]
-
-
-def test_the_split_places_parts_with_the_paper_index() -> None:
-    assert split(table("section-introduction", span("The Japanese"))) == ([], [])
-
-
-def test_errors_and_pending_are_told_apart_and_both_returned() -> None:
-    substring = entity("japan-2", "Japan", evidence=span("Japanese"), line=3)
-    nothing = entity("korea", "Korea", evidence=NOTHING, line=5)
-    assert split(substring, nothing) == ([5], [3])
-    curated = Curated({**KNOWN, "japan-2": substring, "korea": nothing})
-    assert [e.line for e in check_evidence(curated, TEXT, INDEX)] == [5, 3]
-
-
-@pytest.mark.parametrize(
-    ("spans", "value", "pending"),
-    [
-        ((span("Mexicologists"),), None, True),  # names the object inside a word
-        ((DOCOMO,), None, True),  # names only the subject
-        ((NOTHING,), None, False),
-        ((), None, True),  # the former rule left a fact with its entity's span alone
-        ((span("246"),), 24, True),  # the value inside a number
-        ((span("246"),), 27, False),
-    ],
-)
-def test_a_fact_is_pending_when_the_former_rule_passes_it(spans: tuple[Span, ...], value: Any, pending: bool) -> None:
-    claim = (
-        fact("headquarteredIn", "mexico", spans=spans, line=4)
-        if value is None
-        else fact("n", v=value, spans=spans, line=4)
-    )
-    assert split(docomo(claim, evidence=DOCOMO)) == (([], [4]) if pending else ([4], []))
-
-
-@pytest.mark.parametrize(
-    ("figure", "pending"),
-    [
-        (observation("fig", 12, span("Firms: 280"), value=28), True),  # 28 inside 280
-        (observation("fig", 12, span("Firms: 280"), value=29), False),
-        (observation("fig", 12, span("Some six million"), as_written="six mill"), True),
-        (observation("fig", 12, span("Some six million"), as_written="ten million", value=6), False),
-        (observation("fig", 12, span("Residents"), value=29, area=["japan"]), False),
-        (observation("fig", 12, NOTHING, span("Firms: 280"), value=28), True),  # in its second span
-    ],
-)
-def test_a_figure_is_pending_when_the_former_rule_passes_it(figure: Entity, pending: bool) -> None:
-    assert split(figure) == (([], [12]) if pending else ([12], []))
-
-
-def test_an_entity_is_pending_when_the_former_rule_finds_what_it_relates_to() -> None:
-    flow = entity("flow", "A flow", evidence=JAPANESE, line=3, facts=(fact("destination", "japan", basis=RECORDED),))
-    assert split(flow) == ([], [3])
-    flow = entity("flow", "A flow", evidence=NOTHING, line=3, facts=(fact("destination", "japan", basis=RECORDED),))
-    assert split(flow) == ([3], [])
-
-
-def test_sentence_fragments_are_pending() -> None:
-    bad = entity("japan-gov", "Government of Japan", alt=("the government was",), line=7)
-    assert split(bad) == ([], [7])
 
 
 # ---------------------------------------------------------------------------------------------
