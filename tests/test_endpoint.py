@@ -249,8 +249,11 @@ def test_malformed_query_is_400_with_one_sentence(endpoint: str) -> None:
 
 
 def test_project_prefixes_need_no_declaration(endpoint: str) -> None:
-    response = HTTP.get(endpoint, params={"query": "ASK { res:japan a mx:Country }"},
-                        headers={"Accept": "application/sparql-results+json"})
+    response = HTTP.get(
+        endpoint,
+        params={"query": "ASK { res:japan a mx:Country }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["boolean"] is True
 
