@@ -1,9 +1,10 @@
 """Writing files and directories so that a reader sees the old version or the new one, never half.
 
 One writer for every output of the project: :func:`write_bytes` / :func:`write_text` for a
-file (a temporary sibling, then :func:`os.replace`), and :func:`staged_directory` for a folder
-(filled beside the target, then swapped in by :func:`swap`). A process killed half-way leaves
-the previous output; :func:`recover` cleans up after it on the next run.
+file (a temporary sibling, then :func:`os.replace`), :func:`writing` for a file written as a
+stream, and :func:`staged_directory` for a folder (filled beside the target, then swapped in
+by :func:`swap`). A process killed half-way leaves the previous output; :func:`recover` cleans
+up after it on the next run.
 
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import KgError
 
@@ -38,6 +40,29 @@ def write_bytes(path: Path, body: bytes) -> None:
 def write_text(path: Path, text: str) -> None:
     """:func:`write_bytes` for UTF-8 text."""
     write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to fill beside *path*, for output too large to hold in memory: when the
+    block ends without error it replaces *path* in one step, otherwise it is removed and *path*
+    is as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.nq"
+    >>> with writing(target) as f:
+    ...     _ = f.write(b"<urn:s> <urn:p> <urn:o> .")
+    >>> target.read_bytes()
+    b'<urn:s> <urn:p> <urn:o> .'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("wb") as stream:
+            yield stream
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager

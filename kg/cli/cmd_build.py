@@ -188,32 +188,54 @@ def docs(
 
 @app.command(rich_help_panel="Build and check")
 def export(
-    graph: GraphOpt = Path("build"),
+    graph: Annotated[
+        Path,
+        typer.Option("--graph", "-g", help="A graph directory (e.g. the output of `kg build`) or a `kg load` store."),
+    ] = Path("build"),
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="jsonld (compact, with ontology/context.jsonld and schema.org terms).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonld (compact, with ontology/context.jsonld and schema.org terms) or nquads (every quad, "
+            "streamed, for bulk loaders).",
+        ),
     ] = "jsonld",
     out_file: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output file (default: standard output).")
+        Path | None, typer.Option("--out", "-o", help="Output file, replaced when complete (default: standard output).")
     ] = None,
 ) -> None:
     """Export the graph as JSON-LD that schema.org consumers understand (schema:name,
-    schema:sameAs, schema:description... next to our own terms).
+    schema:sameAs, schema:description... next to our own terms), or as N-Quads for the bulk
+    loaders of server engines (Virtuoso, QLever, Oxigraph, Jena), streamed at any size.
 
     Example:
         kg export --graph build --format jsonld --out graph.jsonld
+        kg export --graph /tmp/corpus100 --format nquads --out /data/corpus100.nq
     """
-    from rdflib import Graph
-
-    from kg.build.jsonld import export_jsonld, read_graph_dir
     from kg.errors import UsageError
-    from kg.paths import ontology_file
 
     try:
+        if fmt == "nquads":
+            import sys
+
+            from kg.build.nquads import export_nquads
+
+            count = export_nquads(graph, out_file or sys.stdout.buffer)
+            say(f"exported {count} quads" + (f" to {out_file}" if out_file else ""))
+            return
         if fmt != "jsonld":
-            raise UsageError(f"--format {fmt!r}: only jsonld is supported")
+            raise UsageError(f"--format {fmt!r}: choose jsonld or nquads")
+        from rdflib import Graph
+
+        from kg.build.jsonld import export_jsonld, read_graph_dir
+        from kg.paths import ontology_file
+
         text = export_jsonld(read_graph_dir(graph), Graph().parse(ontology_file()))
     except KgError as exc:
         fail(exc)
+    except OSError as exc:
+        fail(KgError(f"{out_file or 'standard output'}: cannot write: {exc.strerror or exc}"))
     emit(text, out_file)
 
 

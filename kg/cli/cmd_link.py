@@ -20,29 +20,45 @@ def push(
     endpoint: Annotated[
         str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")
     ],
-    graph: GraphOpt = Path("build"),
+    graph: Annotated[
+        Path,
+        typer.Option("--graph", "-g", help="A graph directory (e.g. the output of `kg build`) or a `kg load` store."),
+    ] = Path("build"),
     graph_store: Annotated[
         bool,
         typer.Option(
             "--graph-store",
-            help="Use the SPARQL 1.1 Graph Store HTTP Protocol (one POST per graph) instead of INSERT DATA.",
+            help="Use the SPARQL 1.1 Graph Store HTTP Protocol (N-Triples POSTs per graph) instead of SPARQL Update.",
         ),
     ] = False,
-    batch: Annotated[int, typer.Option(help="Triples per INSERT DATA request.")] = 5000,
+    default_graph: Annotated[
+        str | None,
+        typer.Option(
+            "--default-graph",
+            metavar="IRI",
+            help="Put the default graph's triples in this named graph (stores without a writable default graph, "
+            "such as Virtuoso).",
+        ),
+    ] = None,
+    batch: Annotated[
+        int, typer.Option(help="Most triples in one request (Virtuoso takes about 1,100 in one INSERT DATA).")
+    ] = 1000,
 ) -> None:
-    """Load the graph into an external SPARQL store (Oxigraph server, Fuseki, GraphDB, Virtuoso…),
-    keeping each named graph, through SPARQL 1.1 Update (INSERT DATA in batches) or the Graph Store
-    Protocol. Adds to what the store holds.
+    """Load the graph into an external SPARQL store (Oxigraph server, Virtuoso, Fuseki, GraphDB…),
+    keeping each named graph and every literal as written, through SPARQL 1.1 Update or the Graph
+    Store Protocol. Adds to what the store holds; a refusal is reported with the store's reason.
 
-    Example:  kg push --graph build --endpoint http://127.0.0.1:7878/update
+    Example:
+        kg push --graph build --endpoint http://127.0.0.1:7878/update
+        kg push --graph build --endpoint http://127.0.0.1:8890/sparql --default-graph urn:kg:default-graph
     """
     from kg.link.remote import push as run_push
 
     try:
-        report = run_push(endpoint, graph, graph_store=graph_store, batch=batch)
+        report = run_push(endpoint, graph, graph_store=graph_store, batch=batch, default_graph=default_graph)
     except KgError as exc:
         fail(exc)
-    err.print(f"[green]pushed[/] {report}", highlight=False)
+    err.print(f"[green]pushed[/] {escape(str(report))}", highlight=False, soft_wrap=True)
 
 
 @app.command(rich_help_panel="Serve and share")
