@@ -113,6 +113,10 @@ PaperOpt = Annotated[
 DataOpt = Annotated[
     Path | None, typer.Option("--data", help="Directory of curated YAML files (default: the shipped loaders/data).")
 ]
+GraphOrStoreOpt = Annotated[
+    Path,
+    typer.Option("--graph", "-g", help="A graph directory (e.g. the output of `kg build`) or a `kg load` store."),
+]
 GraphOpt = Annotated[
     Path,
     typer.Option("--graph", "-g", help="Directory of RDF files (.ttl .trig .nt .nq), e.g. the output of `kg build`."),

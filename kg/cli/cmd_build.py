@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.app import DataOpt, GraphOpt, PaperOpt, app, emit, err, fail, out, say
+from kg.cli.app import DataOpt, GraphOpt, GraphOrStoreOpt, PaperOpt, app, emit, err, fail, out, say
 from kg.errors import KgError
 
 
@@ -188,10 +188,7 @@ def docs(
 
 @app.command(rich_help_panel="Build and check")
 def export(
-    graph: Annotated[
-        Path,
-        typer.Option("--graph", "-g", help="A graph directory (e.g. the output of `kg build`) or a `kg load` store."),
-    ] = Path("build"),
+    graph: GraphOrStoreOpt = Path("build"),
     fmt: Annotated[
         str,
         typer.Option(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from kg.cli.app import GraphOpt, app, emit, err, fail
+from kg.cli.app import GraphOpt, GraphOrStoreOpt, app, emit, err, fail
 from kg.errors import KgError
 
 if TYPE_CHECKING:
@@ -20,10 +20,7 @@ def push(
     endpoint: Annotated[
         str, typer.Option(help="SPARQL Update endpoint URL, or with --graph-store the Graph Store Protocol URL.")
     ],
-    graph: Annotated[
-        Path,
-        typer.Option("--graph", "-g", help="A graph directory (e.g. the output of `kg build`) or a `kg load` store."),
-    ] = Path("build"),
+    graph: GraphOrStoreOpt = Path("build"),
     graph_store: Annotated[
         bool,
         typer.Option(

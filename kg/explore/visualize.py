@@ -256,15 +256,9 @@ def page_html(net: Network) -> str:
     """The page's HTML for a network made by :func:`network`."""
     nodes, edges, heading, _height, _width, options = net.get_network_data()
     legend = getattr(net, "kg_legend", [])
+    context = {"nodes": nodes, "edges": edges, "heading": heading, "options": options, "legend": legend}
     return net.templateEnv.get_template(TEMPLATE).render(
-        nodes=nodes,
-        edges=edges,
-        heading=heading,
-        options=options,
-        legend=legend,
-        vis=VIS_VERSION,
-        ontology=ontology_file().name,
-        resources=RES,
+        **context, vis=VIS_VERSION, ontology=ontology_file().name, resources=RES
     )
 
 
