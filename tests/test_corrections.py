@@ -131,3 +131,14 @@ def test_the_papers_placing_of_apu_and_kyushu_is_a_discrepancy(store: GraphStore
 
 def test_citations_support_only_what_the_paper_states(store: GraphStore) -> None:
     assert not _ask(store, "ASK { ?citation mx:citedFor ?c . ?c mx:statementKind ?k FILTER(?k != mx:statedByPaper) }")
+
+
+def test_the_immigration_act_date_discrepancy_is_verified_against_a_record(store: GraphStore) -> None:
+    """The act dates from 1951; its 2009 amendment was promulgated on 15 July 2009 (Ministry of Justice)."""
+    rows = store.rows(
+        "SELECT ?paper ?record ?status ?source WHERE { ?d a mx:Discrepancy ; mx:paperValue ?paper ; "
+        "mx:recordValue ?record ; mx:verificationStatus ?status ; mx:recordSource ?source "
+        f"FILTER(?d = <{RES}discrepancy/immigration-act-date>) }}"
+    )
+    assert [(r["paper"], r["record"], r["status"]) for r in rows] == [("2009-07-05", "1951", "verified")]
+    assert rows[0]["source"].startswith("http://www.immi-moj.go.jp/")
