@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
             flush=True,
         )
-    text = json.dumps(results, indent=1) + "\n"
+    text = json.dumps({"load_options": results}, indent=1) + "\n"  # a results file `kg bench --render` merges
     if args.json:
         args.json.write_text(text, encoding="utf-8")
     print(text)

@@ -10,8 +10,8 @@ not leak into the next:
 
 * the scale curve (:mod:`scale`): the paper's graph repeated 1 to 1,000 times, in memory (up to
   ``--memory-max``) and in an on-disk store (``kg load``: time, CPU, peak memory; opening it; every
-  question on it), with the plans of the anchored questions and the proposed rewrites of
-  ``benchmarks/rewrites``;
+  question on it), with the plans of the anchored questions and any proposed rewrite put in
+  ``benchmarks/rewrites/<question>.rq`` (timed beside its question, its answer checked against it);
 * Oxigraph against rdflib's in-memory ``Dataset`` on the paper's graph, and on the corpora up to
   ``--rdflib-max`` papers;
 * ``kg query`` cold start against ``python -c "import rdflib"``; ``kg build`` by stage; the endpoint

@@ -126,8 +126,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("English source label not required", 'FILTER(lang(?reportedBy) = "en")', ""),
         (
             "claim of the year made optional",
-            "GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .",
-            "OPTIONAL { GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind . }",
+            "GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .\n  FILTER(?periodKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
+            "OPTIONAL { GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .\n  FILTER(?periodKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
     ],
     "cq06-laws": [
@@ -192,9 +192,9 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("English result label not required", 'FILTER(lang(?result) = "en")', ""),
         (
             "claim of the participant made optional",
-            "GRAPH ?participantClaim { ?m mx:participant ?p }\n  ?participantClaim mx:statementKind ?participantKind .",
+            "GRAPH ?participantClaim { ?m mx:participant ?p }\n  ?participantClaim mx:statementKind ?participantKind .\n  FILTER(?participantKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
             "OPTIONAL { GRAPH ?participantClaim { ?m mx:participant ?p }\n"
-            "  ?participantClaim mx:statementKind ?participantKind . }",
+            "  ?participantClaim mx:statementKind ?participantKind .\n  FILTER(?participantKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
     ],
     "cq14-company-figures": [
@@ -256,9 +256,9 @@ MUTATIONS: dict[str, list[Edit]] = {
         (
             "claim of the laboratory's link made optional",
             "GRAPH ?labClaim { ?l mx:subOrganizationOf ?parent }\n  ?parent mx:subOrganizationOf* res:fujitsu .\n"
-            "  ?labClaim mx:statementKind ?labKind .",
+            "  ?labClaim mx:statementKind ?labKind .\n  FILTER(?labKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
             "OPTIONAL { GRAPH ?labClaim { ?l mx:subOrganizationOf ?parent }\n  ?parent mx:subOrganizationOf* res:fujitsu .\n"
-            "  ?labClaim mx:statementKind ?labKind . }",
+            "  ?labClaim mx:statementKind ?labKind .\n  FILTER(?labKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
         ("English laboratory label not required", 'FILTER(lang(?lab) = "en")', ""),
         ("English place label not required", 'FILTER(lang(?place) = "en")', ""),
@@ -273,8 +273,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("area deleted", "mx:refArea res:mexico ; ", ""),
         (
             "claim of the year made optional",
-            "GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .",
-            "OPTIONAL { GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind . }",
+            "GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .\n  FILTER(?periodKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
+            "OPTIONAL { GRAPH ?periodClaim { ?obs mx:period ?period }\n  ?periodClaim mx:statementKind ?periodKind .\n  FILTER(?periodKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
     ],
     "cq24-conclusions": [
@@ -283,8 +283,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("paper deleted", "mx:partOf res:mendez-2017 ; ", ""),
         (
             "claim of the topic made optional",
-            "GRAPH ?aboutClaim { ?c mx:about ?a }\n  ?aboutClaim mx:statementKind ?aboutKind .",
-            "OPTIONAL { GRAPH ?aboutClaim { ?c mx:about ?a }\n  ?aboutClaim mx:statementKind ?aboutKind . }",
+            "GRAPH ?aboutClaim { ?c mx:about ?a }\n  ?aboutClaim mx:statementKind ?aboutKind .\n  FILTER(?aboutKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
+            "OPTIONAL { GRAPH ?aboutClaim { ?c mx:about ?a }\n  ?aboutClaim mx:statementKind ?aboutKind .\n  FILTER(?aboutKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
     ],
     "cq25-evidence-ntt-docomo": [
@@ -307,8 +307,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("types outside the ontology allowed", "FILTER(STRSTARTS(STR(?t), STR(mx:)))", ""),
         (
             "claim of the date made optional",
-            "GRAPH ?dateClaim { ?e mx:date ?date }\n  ?dateClaim mx:statementKind ?dateKind .",
-            "OPTIONAL { GRAPH ?dateClaim { ?e mx:date ?date }\n  ?dateClaim mx:statementKind ?dateKind . }",
+            "GRAPH ?dateClaim { ?e mx:date ?date }\n  ?dateClaim mx:statementKind ?dateKind .\n  FILTER(?dateKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
+            "OPTIONAL { GRAPH ?dateClaim { ?e mx:date ?date }\n  ?dateClaim mx:statementKind ?dateKind .\n  FILTER(?dateKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }",
         ),
     ],
     "cq28-foreign-residents": [
@@ -364,8 +364,8 @@ MUTATIONS: dict[str, list[Edit]] = {
         ("evidence of the claim made optional", *_EVIDENCE),
         (
             "claim of the record's value made optional",
-            "GRAPH ?recordClaim { ?d mx:recordValue ?recordValue }\n  ?recordClaim mx:statementKind ?recordKind .",
-            "OPTIONAL { GRAPH ?recordClaim { ?d mx:recordValue ?recordValue }\n  ?recordClaim mx:statementKind ?recordKind . }"
+            "GRAPH ?recordClaim { ?d mx:recordValue ?recordValue }\n  ?recordClaim mx:statementKind ?recordKind .\n  FILTER(?recordKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord))",
+            "OPTIONAL { GRAPH ?recordClaim { ?d mx:recordValue ?recordValue }\n  ?recordClaim mx:statementKind ?recordKind .\n  FILTER(?recordKind IN (mx:statedByPaper, mx:inferredByCurators, mx:takenFromRecord)) }"
             "\n  ?d mx:recordValue ?recordValue .",
         ),
     ],
