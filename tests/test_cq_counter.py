@@ -240,7 +240,7 @@ MUTATIONS: dict[str, list[Edit]] = {
     ],
     "cq19-universities": [
         ("university type deleted", "a mx:University", "a ?anyClass"),
-        ("universities the paper does not name allowed", "\n  ?nameClaim mx:statementKind mx:statedByPaper .", ""),
+        ("universities the paper does not name allowed", " FILTER(?nameKind = mx:statedByPaper)", ""),
         ("English university label not required", 'FILTER(lang(?university) = "en")', ""),
         ("city type deleted", "?p a mx:City ; rdfs:label", "?p rdfs:label"),
         ("English place label not required", 'FILTER(lang(?place) = "en")', ""),
