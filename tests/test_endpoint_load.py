@@ -35,3 +35,21 @@ def test_load(mini_graph: Path) -> None:
     assert report.rss_after_mb <= report.rss_before_mb * 1.3 + 50, (
         f"memory did not come back: {report.rss_before_mb} MB before, {report.rss_after_mb} MB after"
     )
+
+
+def test_connections_are_accepted_without_nagle() -> None:
+    """A keep-alive client gets each response at once: the endpoint's connections send without
+    waiting for the ACK of the headers (without TCP_NODELAY every request after the first took the
+    40 ms of a delayed ACK, and the endpoint answered 91 queries/s instead of over 1,000)."""
+    import socket
+
+    from kg.serve.server import listen
+
+    server = listen("127.0.0.1", 0)
+    try:
+        client = socket.create_connection(server.getsockname()[:2])
+        accepted, _ = server.accept()
+        with client, accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        server.close()

@@ -30,7 +30,7 @@ def listen(host: str, port: int) -> socket.socket:
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        return socket.create_server((host, port), family=family, backlog=128)
+        sock = socket.create_server((host, port), family=family, backlog=128)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise KgError(f"port {port} on {host} is in use by another program: choose another with --port") from None
@@ -38,6 +38,10 @@ def listen(host: str, port: int) -> socket.socket:
             raise KgError(f"no permission to listen on port {port}: choose a port above 1023 with --port") from None
         reason = exc.strerror or str(exc)
         raise KgError(f"cannot listen on {host}:{port}: {reason}") from None
+    # Accepted connections inherit it: without it a keep-alive client waits for the delayed ACK of
+    # the response's headers before its body comes (about 40 ms a request on Linux).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
 
 
 def _escape(text: str) -> str:
