@@ -215,3 +215,21 @@ def test_the_endpoint_job_refuses_with_403_and_the_same_sentence(store: GraphSto
         assert caught.value.status == 403
         assert str(caught.value).startswith(READ_ONLY)
     assert len(store) == 1
+
+
+def test_name_characters_are_sparqls_over_all_of_unicode() -> None:
+    """The fast-compiling alternations of the scanner match exactly the code points of the classes
+    they stand for (a name, a local part of a prefixed name), so no token changes kind."""
+    import re
+    import sys
+
+    from kg.sparql import guard
+
+    pairs = [
+        (guard._NAME_START, r"[\w\u00b7-\U000effff]"),
+        (guard._NAME_CHAR, r"[\w\u00b7-\U000effff.\-]"),
+        (guard._LOCAL_CHAR, r"[\w\u00b7-\U000effff.\-:%\\]"),
+    ]
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for fast, spelled in pairs:
+        assert re.sub(fast, "", every) == re.sub(spelled, "", every), f"{fast} is not {spelled}"

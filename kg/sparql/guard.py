@@ -14,16 +14,23 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+#: SPARQL's name characters, ``[\w\u00b7-\U000effff]``, written as an alternation: the same code
+#: points (checked over all of Unicode by the tests), but compiled in a fraction of a millisecond
+#: where the class with its wide range took 12 ms of every ``kg query``'s start.
+_WIDE = r"[^\x00-\xb6\U000f0000-\U0010ffff]"
+_NAME_START = rf"(?:\w|{_WIDE})"
+_NAME_CHAR = rf"(?:[\w.\-]|{_WIDE})"
+_LOCAL_CHAR = rf"(?:[\w.\-:%\\]|{_WIDE})"
 _TOKEN = re.compile(
-    r"""
+    rf"""
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7-\U000effff]+)
-    | (?P<name>[\w\u00b7-\U000effff][\w\u00b7-\U000effff.\-]*(?::[\w\u00b7-\U000effff.\-:%\\]*)?
-               |:[\w\u00b7-\U000effff.\-:%\\]*)
+    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]{_NAME_START}+)
+    | (?P<name>{_NAME_START}{_NAME_CHAR}*(?::{_LOCAL_CHAR}*)?
+               |:{_LOCAL_CHAR}*)
     | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
