@@ -332,3 +332,23 @@ def test_answers_agree_as_multisets_or_in_order() -> None:
     assert not answers_agree("SELECT * {} ORDER BY ?x", list(reversed(rows)), rows)
     assert not answers_agree("SELECT * {}", [], []), "an empty expected answer is an error, not a pass"
     assert not answers_agree("SELECT * {} ORDER BY ?x", [], [])
+
+
+def test_a_store_folder_opens_as_the_store_it_holds(tmp_path: Path) -> None:
+    """`GraphStore.open` of a `kg load` store opens that store (not the files), named by its folder."""
+    from kg.sparql.ondisk import load
+
+    graph = folder(tmp_path, {"data.nt": '<http://e/a> <http://e/p> "1" .\n<http://e/b> <http://e/p> "2" .\n'})
+    target = tmp_path / "paper.store"
+    load(graph, target)
+    opened = GraphStore.open(target)
+    assert opened.source == str(target)
+    assert isinstance(opened.store, ox.Store) and len(opened) == 2
+    assert opened.rows("SELECT ?o WHERE { <http://e/b> ?p ?o }") == [{"o": "2"}]
+
+
+def test_a_malformed_query_is_told_where_it_breaks() -> None:
+    store = GraphStore.from_rdf("", ox.RdfFormat.N_TRIPLES)
+    with pytest.raises(QueryError) as caught:
+        store.query("SELECT ?x WHERE { ?x ?p }")
+    assert str(caught.value).startswith("malformed SPARQL: line 1, column 26: ")
