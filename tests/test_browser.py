@@ -219,6 +219,9 @@ def test_from_the_graph_to_a_resource_page_and_back_to_the_query_page(page: Page
     page.goto(site + "/graph")
     page.wait_until("window.kg && kg.settled", timeout=60)
     assert page.evaluate("document.getElementById('site').hidden") is False
+    # the site's name once (in the bar), and two searches that say what each finds
+    assert page.evaluate("document.body.innerText.split('Mexico–Japan talent migration').length - 1") == 1
+    assert page.evaluate("document.getElementById('search-input').placeholder") == "Find in the graph…"
     target = page.evaluate("kg.nodes.get().filter(n => n.rank === 0)[0].id")
     x, y = page.evaluate(
         f"(() => {{ const p = kg.network.canvasToDOM(kg.network.getPosition({json.dumps(target)}));"
