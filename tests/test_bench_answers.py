@@ -103,3 +103,29 @@ def test_only_the_copy_segment_is_taken_out() -> None:
     )
     anchored = answers.Plan("q", [(f"<{RESOURCE}japan>",)], None, None)
     assert anchored.check([(copy,)], 2) is not None, "an anchored question must not take another copy's row"
+
+
+def test_a_run_with_a_wrong_answer_is_not_published(tmp_path: Path) -> None:
+    """`kg bench` writes docs/performance.md only from a run whose every timed answer was right."""
+    import json
+    import subprocess
+
+    wrong = {"kg": {"median_ms": 1.0, "rows": 3, "wrong": "3 rows where the paper's 25 x 10 were expected"}}
+    right = {"kg": {"median_ms": 1.0, "rows": 250, "wrong": None}}
+    script = f"""
+import json, sys
+sys.path.insert(0, {str(BENCHMARKS)!r})
+import report, run
+from pathlib import Path
+def results(answer):
+    return {{"scale": {{"sizes": [{{"papers": 10, "disk": {{"cq": {{"cq06-laws": answer}}}}}}]}}}}
+docs = Path({str(tmp_path / "docs")!r})
+print(json.dumps([report.all_failures(results({wrong!r})), run.write_docs(results({wrong!r}), docs),
+                  docs.exists(), report.publishable(results({right!r}))]))
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-800:]
+    failures, written, docs_exist, right_publishable = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(failures) == 1 and "cq06-laws at 10 papers" in failures[0] and "25 x 10" in failures[0]
+    assert written is False and docs_exist is False
+    assert right_publishable is True
