@@ -28,13 +28,8 @@ from kg.errors import KgError
 
 def write_bytes(path: Path, body: bytes) -> None:
     """Replace *path* by *body* in one step; on any error *path* is as it was."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with writing(path) as stream:
+        stream.write(body)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -42,23 +42,12 @@ from SPARQLWrapper.SPARQLExceptions import (
 from kg.errors import GraphDirError, QueryError, RemoteStoreError
 from kg.link.batches import DEFAULT_BATCH, Request, requests
 from kg.sparql.ondisk import is_store, open_store
+from kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS
 from kg.sparql.store import FORMATS, graph_files
 from kg.terms import PREFIX_IRIS, curie
 
-_SOLUTIONS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "table": None,
-}
-_GRAPHS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "table": ox.RdfFormat.TURTLE,
-}
+_SOLUTIONS: dict[str, ox.QueryResultsFormat | None] = {**RESULT_FORMATS, "table": None}
+_GRAPHS = {**GRAPH_FORMATS, "table": ox.RdfFormat.TURTLE}
 #: What SPARQLWrapper raises for each HTTP status it knows (others come as urllib's HTTPError).
 _STATUS = {QueryBadFormed: 400, Unauthorized: 401, EndPointNotFound: 404, URITooLong: 414, EndPointInternalError: 500}
 USER_AGENT = "mxjp-talent-kg (https://w3id.org/mxjp-talent)"
