@@ -3,6 +3,7 @@ vendored YASGUI under ``static/vendor/yasgui/``) and vis-network from the instal
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from typing import Any
 
@@ -32,11 +33,15 @@ def static_files() -> dict[str, Any]:
 
 
 def packaged(resource: Any) -> Response:
-    """A packaged file as an answer, with its media type and a cache lifetime."""
+    """A packaged file as an answer, with its media type and a cache lifetime (read once: the
+    installed files do not change while the server runs)."""
     media = _MEDIA.get(resource.name.rsplit(".", 1)[-1], "text/plain")
-    return Response(
-        resource.read_bytes(), media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
-    )
+    return Response(_read(resource), media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@functools.cache
+def _read(resource: Any) -> bytes:
+    return bytes(resource.read_bytes())
 
 
 def vis_file(name: str) -> Response:

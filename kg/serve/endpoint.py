@@ -127,8 +127,9 @@ def create_app(settings: Settings, pool: WorkerPool | None = None) -> Starlette:
         if not path.is_file():
             message = f"{path} is absent: `kg build` writes it, or `kg docs --out {path.parent}`"
             return _html(page("No documentation", f"<h1>No documentation</h1><p>{escape(message)}</p>"), 404)
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-        return _html(_with_nav(text, "/docs"), vary=False)
+        if "docs" not in state:  # read and framed once, like the graph page
+            state["docs"] = _with_nav(await asyncio.to_thread(path.read_text, encoding="utf-8"), "/docs")
+        return _html(state["docs"], vary=False)
 
     async def find(request: Request) -> Response:
         name = request.query_params.get("name", "").strip()
